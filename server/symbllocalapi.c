@@ -1,0 +1,568 @@
+/* symbl-local-server: the API's endpoints.
+ *
+ * What Symbl's Async API answers, given a request whose headers, query and
+ * body are in: routing, the checks of each endpoint in the order Symbl's
+ * docs suggest, and the JSON answers. The /__local/ control endpoints are
+ * here too.
+ */
+#include "symbllocalapi.h"
+
+#include <string.h>
+
+#define STATUS_TOO_MANY_REQUESTS 429
+#define REDACTED "<redacted>"
+#define TOKEN_FAILED_MESSAGE "Token validation failed for provided token."
+#define TOO_MANY_JOBS_MESSAGE "This API has a limit of maximum of 5 number " \
+  "of concurrent jobs per account. If you are looking to scale, and need " \
+  "more concurrent jobs than this limit, please contact us at " \
+  "support@symbl.ai"
+
+/* Routing */
+
+static const gchar *
+skip_prefix (const gchar * text, const gchar * prefix)
+{
+  return g_str_has_prefix (text, prefix) ? text + strlen (prefix) : NULL;
+}
+
+/* One non-empty path segment */
+static gboolean
+is_segment (const gchar * text)
+{
+  return *text && !strchr (text, '/');
+}
+
+static gboolean
+peer_is_loopback (SoupServerMessage * msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote) &&
+      g_inet_address_get_is_loopback (g_inet_socket_address_get_address
+      (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+static void
+route_upload (SymblLocalRequest * request, const gchar * method,
+    const gchar * rest)
+{
+  const gchar *id;
+
+  if ((id = skip_prefix (rest, "audio")))
+    request->is_video = FALSE;
+  else if ((id = skip_prefix (rest, "video")))
+    request->is_video = TRUE;
+  else
+    return;
+
+  if (!*id && g_str_equal (method, "POST")) {
+    request->route = SYMBL_LOCAL_ROUTE_UPLOAD;
+  } else if (id[0] == '/' && is_segment (id + 1) && g_str_equal (method,
+          "PUT")) {
+    request->route = SYMBL_LOCAL_ROUTE_UPLOAD;
+    request->resource_id = g_strdup (id + 1);
+  }
+}
+
+void
+symbl_local_request_route (SymblLocalRequest * request)
+{
+  const gchar *method = request->record->method;
+  const gchar *path = request->record->path;
+  gboolean is_get = g_str_equal (method, "GET");
+  const gchar *rest, *slash;
+
+  if ((rest = skip_prefix (path, "/__local/"))) {
+    request->is_local = TRUE;
+    if (!peer_is_loopback (request->msg))
+      return;
+    if (g_str_equal (rest, "faults") && g_str_equal (method, "POST"))
+      request->route = SYMBL_LOCAL_ROUTE_LOCAL_FAULTS;
+    else if (g_str_equal (rest, "requests") && (is_get ||
+            g_str_equal (method, "DELETE")))
+      request->route = SYMBL_LOCAL_ROUTE_LOCAL_REQUESTS;
+  } else if ((rest = skip_prefix (path, "/v1/process/"))) {
+    route_upload (request, method, rest);
+  } else if ((rest = skip_prefix (path, "/v1/job/"))) {
+    if (is_get && is_segment (rest)) {
+      request->route = SYMBL_LOCAL_ROUTE_JOB;
+      request->resource_id = g_strdup (rest);
+    }
+  } else if ((rest = skip_prefix (path, "/v1/conversations/"))) {
+    /* /trackers is the deprecated name of /trackers-detected */
+    slash = strchr (rest, '/');
+    if (is_get && slash && slash > rest &&
+        (g_str_equal (slash, "/trackers-detected") ||
+            g_str_equal (slash, "/trackers"))) {
+      request->route = SYMBL_LOCAL_ROUTE_TRACKERS;
+      request->resource_id = g_strndup (rest, slash - rest);
+    }
+  } else if (g_str_equal (path, "/oauth2/token:generate") &&
+      g_str_equal (method, "POST")) {
+    request->route = SYMBL_LOCAL_ROUTE_TOKEN;
+  }
+}
+
+/* Answers */
+
+static void
+answer (SymblLocalRequest * request, guint status, const gchar * content_type,
+    const gchar * body)
+{
+  soup_server_message_set_status (request->msg, status, NULL);
+  if (body)
+    soup_server_message_set_response (request->msg, content_type,
+        SOUP_MEMORY_COPY, body, strlen (body));
+  if (request->record) {
+    g_free (request->record->reply);
+    request->record->reply = g_strdup (body);
+  }
+}
+
+static void
+answer_json (SymblLocalRequest * request, guint status, JsonNode * root)
+{
+  g_autofree gchar *text = json_to_string (root, FALSE);
+
+  answer (request, status, "application/json", text);
+}
+
+void
+symbl_local_request_refuse (SymblLocalRequest * request, guint status,
+    const gchar * message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (status == STATUS_TOO_MANY_REQUESTS) {
+    json_builder_set_member_name (builder, "statusCode");
+    json_builder_add_int_value (builder, status);
+  }
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  answer_json (request, status, root);
+}
+
+void
+symbl_local_request_answer_fault (SymblLocalRequest * request)
+{
+  SymblFault *fault = request->fault;
+  g_autofree gchar *message = NULL;
+
+  if (fault->kind == SYMBL_FAULT_REPLY) {
+    answer (request, request->route == SYMBL_LOCAL_ROUTE_UPLOAD ?
+        SOUP_STATUS_CREATED : SOUP_STATUS_OK, "application/json",
+        fault->body);
+    return;
+  }
+
+  g_return_if_fail (fault->kind == SYMBL_FAULT_STATUS);
+  if (fault->retry_after_s) {
+    g_autofree gchar *seconds = g_strdup_printf ("%u", fault->retry_after_s);
+
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (request->msg), "Retry-After", seconds);
+  }
+  if (fault->body) {
+    answer (request, fault->status, "application/json", fault->body);
+  } else if (fault->status == STATUS_TOO_MANY_REQUESTS) {
+    symbl_local_request_refuse (request, fault->status,
+        TOO_MANY_JOBS_MESSAGE);
+  } else {
+    message = g_strdup_printf ("injected %u", fault->status);
+    symbl_local_request_refuse (request, fault->status, message);
+  }
+}
+
+/* Checks */
+
+static gboolean
+request_is_authorized (SymblLocalRequest * request)
+{
+  SymblLocalAccount *account = request->account;
+  SoupMessageHeaders *headers =
+      soup_server_message_get_request_headers (request->msg);
+  const gchar *authorization =
+      soup_message_headers_get_one (headers, "Authorization");
+  const gchar *api_key = soup_message_headers_get_one (headers, "x-api-key");
+
+  if (authorization && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0
+      && symbl_local_account_check_token (account, authorization + 7))
+    return TRUE;
+  /* The deprecated header of older clients */
+  return api_key && symbl_local_account_check_token (account, api_key);
+}
+
+/* 414 and 401, for every endpoint but /__local/ */
+static guint
+check_api_request (SymblLocalRequest * request, gchar ** message)
+{
+  SymblRecordedRequest *record = request->record;
+  gsize target_length = strlen (record->path) +
+      (record->query ? strlen (record->query) + 1 : 0);
+
+  if (target_length > request->max_url_length) {
+    *message = g_strdup_printf ("The request target has %" G_GSIZE_FORMAT
+        " bytes; this server takes at most %" G_GSIZE_FORMAT, target_length,
+        request->max_url_length);
+    return SOUP_STATUS_REQUEST_URI_TOO_LONG;
+  }
+  if ((request->route == SYMBL_LOCAL_ROUTE_UPLOAD ||
+          request->route == SYMBL_LOCAL_ROUTE_JOB ||
+          request->route == SYMBL_LOCAL_ROUTE_TRACKERS) &&
+      !request_is_authorized (request)) {
+    *message = g_strdup (TOKEN_FAILED_MESSAGE);
+    return SOUP_STATUS_UNAUTHORIZED;
+  }
+  return 0;
+}
+
+guint
+symbl_local_request_check_upload (SymblLocalRequest * request,
+    gchar ** message)
+{
+  SoupMessageHeaders *headers =
+      soup_server_message_get_request_headers (request->msg);
+  guint status;
+
+  if ((status = check_api_request (request, message)))
+    return status;
+  if (soup_message_headers_get_encoding (headers) !=
+      SOUP_ENCODING_CONTENT_LENGTH) {
+    *message = g_strdup ("Content-Length is required: the length of the "
+        "body must be known before the upload (no chunked transfer)");
+    return SOUP_STATUS_LENGTH_REQUIRED;
+  }
+  if (soup_message_headers_get_content_length (headers) == 0) {
+    *message = g_strdup ("The request body is empty");
+    return SOUP_STATUS_BAD_REQUEST;
+  }
+  if ((*message = symbl_local_check_content_type (request->is_video,
+              soup_message_headers_get_one (headers, "Content-Type"))))
+    return SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
+  if ((*message = symbl_local_check_upload_params (request->record->params,
+              &request->trackers)))
+    return SOUP_STATUS_BAD_REQUEST;
+  if (request->resource_id &&
+      !symbl_local_account_has_conversation (request->account,
+          request->resource_id)) {
+    *message = g_strdup_printf ("Conversation %s was not found",
+        request->resource_id);
+    return SOUP_STATUS_NOT_FOUND;
+  }
+  return 0;
+}
+
+/* Endpoints */
+
+static void
+answer_upload (SymblLocalRequest * request)
+{
+  SymblRecordedRequest *record = request->record;
+  goffset content_length =
+      soup_message_headers_get_content_length
+      (soup_server_message_get_request_headers (request->msg));
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *conversation_id = NULL;
+  g_autofree gchar *job_id = NULL;
+  g_autofree gchar *message = NULL;
+
+  if (request->body_write_failed) {
+    symbl_local_request_refuse (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+        "The server could not store the body");
+    return;
+  }
+  if (record->body_length != (guint64) content_length) {
+    message = g_strdup_printf ("The body has %" G_GUINT64_FORMAT " bytes, "
+        "Content-Length says %" G_GOFFSET_FORMAT, record->body_length,
+        content_length);
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST, message);
+    return;
+  }
+  if (!symbl_local_body_is_media (request->is_video, request->head,
+          MIN (record->body_length, sizeof (request->head)))) {
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
+        request->is_video ? "Unsupported media format: video must be MP4" :
+        "Unsupported media format: audio must be WAV, MP3, FLAC, Ogg, "
+        "AAC (ADTS) or M4A");
+    return;
+  }
+
+  symbl_local_account_add_job (request->account, request->resource_id,
+      request->trackers, request->fault &&
+      request->fault->kind == SYMBL_FAULT_JOB_FAILS, &conversation_id,
+      &job_id);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "conversationId");
+  json_builder_add_string_value (builder, conversation_id);
+  json_builder_set_member_name (builder, "jobId");
+  json_builder_add_string_value (builder, job_id);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  answer_json (request, SOUP_STATUS_CREATED, root);
+}
+
+static void
+answer_token (SymblLocalRequest * request)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autofree gchar *token = NULL;
+  JsonNode *credentials = NULL;
+  const gchar *app_id, *app_secret;
+  guint expires_in;
+
+  if (request->small_body->len > 0 &&
+      json_parser_load_from_data (parser,
+          (const gchar *) request->small_body->data, request->small_body->len,
+          NULL))
+    credentials = json_parser_get_root (parser);
+  if (!credentials || !JSON_NODE_HOLDS_OBJECT (credentials)) {
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
+        "The body must be a JSON object: {\"type\": \"application\", "
+        "\"appId\": \"...\", \"appSecret\": \"...\"}");
+    return;
+  }
+  if (g_strcmp0 (symbl_local_json_string_member (credentials, "type"),
+          "application") != 0) {
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
+        "\"type\" must be \"application\"");
+    return;
+  }
+  app_id = symbl_local_json_string_member (credentials, "appId");
+  app_secret = symbl_local_json_string_member (credentials, "appSecret");
+  if (!app_id || !app_secret) {
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
+        "\"appId\" and \"appSecret\" are required strings");
+    return;
+  }
+  if (!symbl_local_account_check_credentials (request->account, app_id,
+          app_secret)) {
+    symbl_local_request_refuse (request, SOUP_STATUS_UNAUTHORIZED,
+        "Invalid appId or appSecret");
+    return;
+  }
+
+  token = symbl_local_account_new_token (request->account, &expires_in);
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "accessToken");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expiresIn");
+  json_builder_add_int_value (builder, expires_in);
+  json_builder_end_object (builder);
+  reply = json_builder_get_root (builder);
+  answer_json (request, SOUP_STATUS_OK, reply);
+}
+
+static void
+answer_job (SymblLocalRequest * request)
+{
+  const gchar *status = symbl_local_account_get_job_status
+      (request->account, request->resource_id);
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree gchar *message = NULL;
+
+  if (!status) {
+    message = g_strdup_printf ("Job %s was not found", request->resource_id);
+    symbl_local_request_refuse (request, SOUP_STATUS_NOT_FOUND, message);
+    return;
+  }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, request->resource_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, status);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  answer_json (request, SOUP_STATUS_OK, root);
+}
+
+static void
+answer_trackers_detected (SymblLocalRequest * request)
+{
+  g_autoptr (JsonNode) detected =
+      symbl_local_account_get_trackers_detected (request->account,
+      request->resource_id);
+  g_autofree gchar *message = NULL;
+
+  if (!detected) {
+    message = g_strdup_printf ("Conversation %s was not found",
+        request->resource_id);
+    symbl_local_request_refuse (request, SOUP_STATUS_NOT_FOUND, message);
+    return;
+  }
+  answer_json (request, SOUP_STATUS_OK, detected);
+}
+
+static void
+answer_local_faults (SymblLocalRequest * request)
+{
+  g_autofree gchar *text =
+      g_strndup ((const gchar *) request->small_body->data,
+      request->small_body->len);
+  g_autoptr (GError) error = NULL;
+
+  /* `curl --data-binary @file` keeps the file's last newline */
+  g_strchomp (text);
+  if (!symbl_local_server_add_fault_text (request->server, text, &error))
+    symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
+        error->message);
+  else
+    answer (request, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+}
+
+static gboolean
+is_secret_header (const gchar * name)
+{
+  return g_str_equal (name, "authorization") || g_str_equal (name,
+      "x-api-key");
+}
+
+static void
+add_string_table (JsonBuilder * builder, GHashTable * table,
+    gboolean redact_secrets)
+{
+  GList *names = g_list_sort (g_hash_table_get_keys (table),
+      (GCompareFunc) strcmp);
+  GList *link;
+
+  json_builder_begin_object (builder);
+  for (link = names; link; link = link->next) {
+    const gchar *name = link->data;
+
+    json_builder_set_member_name (builder, name);
+    json_builder_add_string_value (builder, redact_secrets &&
+        is_secret_header (name) ? REDACTED :
+        (const gchar *) g_hash_table_lookup (table, name));
+  }
+  json_builder_end_object (builder);
+  g_list_free (names);
+}
+
+/* Generated tokens are secrets too */
+static gchar *
+redact_reply (const gchar * reply)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!reply || !json_parser_load_from_data (parser, reply, -1, NULL) ||
+      !(root = json_parser_get_root (parser)) ||
+      !symbl_local_json_string_member (root, "accessToken"))
+    return g_strdup (reply);
+  json_object_set_string_member (json_node_get_object (root), "accessToken",
+      REDACTED);
+  return json_to_string (root, FALSE);
+}
+
+static void
+add_recorded_request (JsonBuilder * builder,
+    const SymblRecordedRequest * recorded)
+{
+  g_autofree gchar *reply = redact_reply (recorded->reply);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, recorded->method);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, recorded->path);
+  json_builder_set_member_name (builder, "query");
+  json_builder_add_string_value (builder, recorded->query);
+  json_builder_set_member_name (builder, "params");
+  add_string_table (builder, recorded->params, FALSE);
+  json_builder_set_member_name (builder, "headers");
+  add_string_table (builder, recorded->headers, TRUE);
+  json_builder_set_member_name (builder, "bodyPath");
+  json_builder_add_string_value (builder, recorded->body_path);
+  json_builder_set_member_name (builder, "bodyLength");
+  json_builder_add_int_value (builder, recorded->body_length);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, recorded->status);
+  json_builder_set_member_name (builder, "reply");
+  json_builder_add_string_value (builder, reply);
+  json_builder_end_object (builder);
+}
+
+static void
+answer_local_requests (SymblLocalRequest * request)
+{
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  guint i;
+
+  if (g_str_equal (request->record->method, "DELETE")) {
+    symbl_local_server_clear_requests (request->server);
+    answer (request, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+    return;
+  }
+
+  requests = symbl_local_server_get_requests (request->server);
+  builder = json_builder_new ();
+  json_builder_begin_array (builder);
+  for (i = 0; i < requests->len; i++)
+    add_recorded_request (builder, g_ptr_array_index (requests, i));
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  answer_json (request, SOUP_STATUS_OK, root);
+}
+
+void
+symbl_local_request_answer (SymblLocalRequest * request)
+{
+  g_autofree gchar *message = NULL;
+  guint status;
+
+  if (request->deferred_status) {
+    symbl_local_request_refuse (request, request->deferred_status,
+        request->deferred_message);
+    return;
+  }
+  if (request->small_body &&
+      request->record->body_length > request->small_body->len) {
+    symbl_local_request_refuse (request,
+        SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "The request body is too large");
+    return;
+  }
+  if (!request->is_local && request->route != SYMBL_LOCAL_ROUTE_UPLOAD &&
+      (status = check_api_request (request, &message))) {
+    symbl_local_request_refuse (request, status, message);
+    return;
+  }
+
+  switch (request->route) {
+    case SYMBL_LOCAL_ROUTE_UPLOAD:
+      answer_upload (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_TOKEN:
+      answer_token (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_JOB:
+      answer_job (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_TRACKERS:
+      answer_trackers_detected (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_LOCAL_FAULTS:
+      answer_local_faults (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_LOCAL_REQUESTS:
+      answer_local_requests (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_NOT_FOUND:
+      message = g_strdup_printf ("No endpoint for %s %s",
+          request->record->method, request->record->path);
+      symbl_local_request_refuse (request, SOUP_STATUS_NOT_FOUND, message);
+      break;
+  }
+}

@@ -1,0 +1,339 @@
+/* symbl-local-server: what the Symbl Async API accepts.
+ *
+ * The rules come from Symbl's documentation as gathered in
+ * shared/symbl-api/FACTS.md; where the docs are strict, so is this.
+ */
+#include "symbllocalvalidate.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef gchar *(*ParamCheck) (const gchar * name, const gchar * value);
+
+static const gchar *const audio_content_types[] = {
+  "audio/wav", "audio/mpeg", "audio/mp3", "audio/wave", NULL
+};
+
+static const gchar *const language_codes[] = {
+  "en-US", "en-GB", "en-AU", "en-IE", "en-IN", "en-ZA", "ru-RU", "fr-CA",
+  "fr-FR", "de-DE", "it-IT", "nl-NL", "ja-JP", "es-US", "es-ES", "ar-SA",
+  "hi-IN", "pt-BR", "pt-PT", "fa-IR", NULL
+};
+
+gchar *
+symbl_local_check_content_type (gboolean is_video, const gchar * content_type)
+{
+  g_autofree gchar *media_type = NULL;
+
+  if (!content_type) {
+    if (is_video)
+      return g_strdup ("Content-Type is required for video: only video/mp4 "
+          "is supported");
+    return NULL;
+  }
+
+  /* Parameters such as "; codecs=1" do not matter */
+  media_type = g_ascii_strdown (content_type, strcspn (content_type, ";"));
+  g_strstrip (media_type);
+
+  if (is_video) {
+    if (g_str_equal (media_type, "video/mp4"))
+      return NULL;
+    return g_strdup_printf ("Unsupported Content-Type \"%s\": only video/mp4 "
+        "is supported", media_type);
+  }
+  if (g_strv_contains (audio_content_types, media_type))
+    return NULL;
+  return g_strdup_printf ("Unsupported Content-Type \"%s\": use one of "
+      "audio/wav, audio/mpeg, audio/mp3, audio/wave, or leave the header out "
+      "to have the format detected", media_type);
+}
+
+static gboolean
+is_string (JsonNode * node, gboolean non_empty)
+{
+  return node && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING &&
+      (!non_empty || *json_node_get_string (node));
+}
+
+/* A member of an object node, NULL when absent or not an object */
+static JsonNode *
+get_member (JsonNode * node, const gchar * name)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_get_member (json_node_get_object (node), name);
+}
+
+const gchar *
+symbl_local_json_string_member (JsonNode * node, const gchar * name)
+{
+  JsonNode *member = get_member (node, name);
+
+  return is_string (member, FALSE) ? json_node_get_string (member) : NULL;
+}
+
+/* Arrays and objects travel as one JSON text per parameter */
+static JsonNode *
+parse_json_array (const gchar * name, const gchar * value, gchar ** message)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, value, -1, &error)) {
+    *message = g_strdup_printf ("%s is not valid JSON: %s", name,
+        error->message);
+    return NULL;
+  }
+  root = json_parser_steal_root (parser);
+  if (!root || !JSON_NODE_HOLDS_ARRAY (root)) {
+    g_clear_pointer (&root, json_node_unref);
+    *message = g_strdup_printf ("%s must be a JSON array", name);
+  }
+  return root;
+}
+
+static gchar *
+check_boolean (const gchar * name, const gchar * value)
+{
+  if (g_str_equal (value, "true") || g_str_equal (value, "false"))
+    return NULL;
+  return g_strdup_printf ("%s must be true or false", name);
+}
+
+static gchar *
+check_confidence_threshold (const gchar * name, const gchar * value)
+{
+  gchar *end = NULL;
+  gdouble threshold = g_ascii_strtod (value, &end);
+
+  if (*value && end && !*end && isfinite (threshold) &&
+      threshold >= 0.5 && threshold <= 1.0)
+    return NULL;
+  return g_strdup_printf ("%s must be a number from 0.5 to 1.0", name);
+}
+
+static gchar *
+check_language_code (const gchar * name, const gchar * value)
+{
+  g_autofree gchar *codes = NULL;
+
+  if (g_strv_contains (language_codes, value))
+    return NULL;
+  codes = g_strjoinv (", ", (gchar **) language_codes);
+  return g_strdup_printf ("%s \"%s\" is not supported: use one of %s", name,
+      value, codes);
+}
+
+static gchar *
+check_mode (const gchar * name, const gchar * value)
+{
+  if (g_str_equal (value, "default") || g_str_equal (value, "phone"))
+    return NULL;
+  return g_strdup_printf ("%s must be default or phone", name);
+}
+
+static gchar *
+check_positive_integer (const gchar * name, const gchar * value)
+{
+  if (g_ascii_string_to_unsigned (value, 10, 1, G_MAXINT, NULL, NULL))
+    return NULL;
+  return g_strdup_printf ("%s must be a positive whole number", name);
+}
+
+static gchar *
+check_custom_vocabulary (const gchar * name, const gchar * value)
+{
+  g_autoptr (JsonNode) root = NULL;
+  gchar *message = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (!(root = parse_json_array (name, value, &message)))
+    return message;
+  array = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    if (!is_string (json_array_get_element (array, i), FALSE))
+      return g_strdup_printf ("%s[%u] must be a string", name, i);
+  }
+  return NULL;
+}
+
+static gchar *
+check_entities (const gchar * name, const gchar * value)
+{
+  g_autoptr (JsonNode) root = NULL;
+  gchar *message = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (!(root = parse_json_array (name, value, &message)))
+    return message;
+  array = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *entity = json_array_get_element (array, i);
+
+    if (!is_string (get_member (entity, "customType"), TRUE) ||
+        !is_string (get_member (entity, "text"), TRUE))
+      return g_strdup_printf ("%s[%u] must be an object with string "
+          "\"customType\" and \"text\"", name, i);
+  }
+  return NULL;
+}
+
+static gchar *
+check_channel_metadata (const gchar * name, const gchar * value)
+{
+  g_autoptr (JsonNode) root = NULL;
+  gchar *message = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (!(root = parse_json_array (name, value, &message)))
+    return message;
+  array = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonNode *item = json_array_get_element (array, i);
+    JsonNode *channel = get_member (item, "channel");
+    JsonNode *speaker = get_member (item, "speaker");
+    JsonNode *email = speaker ? get_member (speaker, "email") : NULL;
+
+    if (!channel || !JSON_NODE_HOLDS_VALUE (channel) ||
+        json_node_get_value_type (channel) != G_TYPE_INT64 ||
+        json_node_get_int (channel) < 1)
+      return g_strdup_printf ("%s[%u]: \"channel\" must be a whole number "
+          "from 1", name, i);
+    if (!speaker || !is_string (get_member (speaker, "name"), FALSE) ||
+        (email && !is_string (email, FALSE)))
+      return g_strdup_printf ("%s[%u]: \"speaker\" must be an object with a "
+          "string \"name\" and optionally a string \"email\"", name, i);
+  }
+  return NULL;
+}
+
+/* {"id": "..."} refers to a stored tracker; {"name", "vocabulary"} is
+ * inline. Symbl's best practices (no repeated phrases, 5 to 50 of them,
+ * little punctuation) are advice, not rules the API enforces: the plugin
+ * warns about them, so this server takes them. */
+static gchar *
+check_tracker (JsonNode * tracker, guint index)
+{
+  JsonNode *vocabulary;
+  const gchar *name;
+  guint i;
+
+  if (!JSON_NODE_HOLDS_OBJECT (tracker))
+    return g_strdup_printf ("trackers[%u] must be an object", index);
+  if (get_member (tracker, "id")) {
+    if (is_string (get_member (tracker, "id"), TRUE))
+      return NULL;
+    return g_strdup_printf ("trackers[%u]: \"id\" must be a non-empty string",
+        index);
+  }
+  if (!is_string (get_member (tracker, "name"), TRUE))
+    return g_strdup_printf ("trackers[%u] needs a non-empty \"name\" and a "
+        "\"vocabulary\", or an \"id\"", index);
+
+  name = json_node_get_string (get_member (tracker, "name"));
+  vocabulary = get_member (tracker, "vocabulary");
+  if (!vocabulary || !JSON_NODE_HOLDS_ARRAY (vocabulary) ||
+      json_array_get_length (json_node_get_array (vocabulary)) == 0)
+    return g_strdup_printf ("trackers[%u] (\"%s\"): \"vocabulary\" must be a "
+        "non-empty array of phrases", index, name);
+
+  for (i = 0; i < json_array_get_length (json_node_get_array (vocabulary));
+      i++) {
+    JsonNode *phrase = json_array_get_element (json_node_get_array
+        (vocabulary), i);
+
+    if (!is_string (phrase, TRUE))
+      return g_strdup_printf ("trackers[%u] (\"%s\"): vocabulary[%u] must be "
+          "a non-empty string", index, name, i);
+  }
+  return NULL;
+}
+
+static gchar *
+check_trackers (const gchar * value, JsonNode ** trackers)
+{
+  g_autoptr (JsonNode) root = NULL;
+  gchar *message = NULL;
+  JsonArray *array;
+  guint i;
+
+  if (!(root = parse_json_array ("trackers", value, &message)))
+    return message;
+  array = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    if ((message = check_tracker (json_array_get_element (array, i), i)))
+      return message;
+  }
+  *trackers = g_steal_pointer (&root);
+  return NULL;
+}
+
+gchar *
+symbl_local_check_upload_params (GHashTable * params, JsonNode ** trackers)
+{
+  static const struct
+  {
+    const gchar *name;
+    ParamCheck check;
+  } checks[] = {
+    {"detectPhrases", check_boolean},
+    {"detectEntities", check_boolean},
+    {"enableSeparateRecognitionPerChannel", check_boolean},
+    {"enableSpeakerDiarization", check_boolean},
+    {"enableAllTrackers", check_boolean},
+    {"enableSummary", check_boolean},
+    {"confidenceThreshold", check_confidence_threshold},
+    {"languageCode", check_language_code},
+    {"mode", check_mode},
+    {"diarizationSpeakerCount", check_positive_integer},
+    {"customVocabulary", check_custom_vocabulary},
+    {"entities", check_entities},
+    {"channelMetadata", check_channel_metadata},
+  };
+  const gchar *value;
+  guint i;
+
+  *trackers = NULL;
+  for (i = 0; i < G_N_ELEMENTS (checks); i++) {
+    gchar *message;
+
+    value = g_hash_table_lookup (params, checks[i].name);
+    if (value && (message = checks[i].check (checks[i].name, value)))
+      return message;
+  }
+
+  value = g_hash_table_lookup (params, "enableSeparateRecognitionPerChannel");
+  if (g_hash_table_contains (params, "channelMetadata") &&
+      g_strcmp0 (value, "true") != 0)
+    return g_strdup ("channelMetadata needs "
+        "enableSeparateRecognitionPerChannel=true");
+
+  value = g_hash_table_lookup (params, "trackers");
+  return value ? check_trackers (value, trackers) : NULL;
+}
+
+gboolean
+symbl_local_body_is_media (gboolean is_video, const guint8 * head,
+    gsize head_length)
+{
+  /* ISO BMFF (MP4, M4A): a box of type "ftyp" first */
+  gboolean is_mp4 = head_length >= 8 && memcmp (head + 4, "ftyp", 4) == 0;
+
+  if (is_video)
+    return is_mp4;
+
+  return is_mp4 ||
+      (head_length >= 12 && memcmp (head, "RIFF", 4) == 0 &&
+      memcmp (head + 8, "WAVE", 4) == 0) ||
+      (head_length >= 3 && memcmp (head, "ID3", 3) == 0) ||
+      (head_length >= 4 && memcmp (head, "fLaC", 4) == 0) ||
+      (head_length >= 4 && memcmp (head, "OggS", 4) == 0) ||
+      /* An MPEG audio frame sync (11 bits set); AAC ADTS (12 bits) too */
+      (head_length >= 2 && head[0] == 0xff && (head[1] & 0xe0) == 0xe0);
+}
