@@ -1,0 +1,633 @@
+/**
+ * SECTION:element-symbluploadsink
+ * @title: symbluploadsink
+ *
+ * Uploads an encoded recording (WAV, MP3, AAC, FLAC, Ogg, M4A or MP4) to the
+ * Symbl.ai Async API and posts the conversation and job ids on the bus.
+ *
+ * The stream is written to a file in #GstSymblUploadSink:spool-dir as it
+ * arrives. At end of stream the file is sent as it is, byte for byte, to
+ * `POST {api-url}/v1/process/audio` (or `/video` for MP4), streamed from
+ * disk. Then an element message `symbl-job` carries `conversation-id` and
+ * `job-id`, and only after it does EOS reach the bus. When the upload
+ * fails, the error names the file that keeps the recording.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 -e filesrc location=meeting.mp3 ! mpegaudioparse ! symbluploadsink trackers-location=trackers.json
+ * ]|
+ */
+#include "config.h"
+#include "gstsymbluploadsink.h"
+
+#include "symblmedia.h"
+#include "symblsettings.h"
+#include "symblspool.h"
+#include "symblupload.h"
+#include "symbltrackers.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_symbl_upload_sink_debug);
+#define GST_CAT_DEFAULT gst_symbl_upload_sink_debug
+
+enum
+{
+  PROP_0,
+  PROP_SETTINGS_FIRST,
+};
+
+struct _GstSymblUploadSink
+{
+  GstBaseSink parent;
+
+  SymblSettings settings;       /* object lock */
+
+  SymblUpload *upload;          /* READY and up */
+
+  /* Streaming thread only. */
+  SymblSpool *spool;
+  const SymblMediaFormat *format;       /* NULL until caps or typefinding */
+  GstClockTime first_time;
+  GstClockTime end_time;
+
+  GMutex cancel_lock;
+  GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (SYMBL_MEDIA_CAPS));
+
+#define gst_symbl_upload_sink_parent_class parent_class
+G_DEFINE_TYPE (GstSymblUploadSink, gst_symbl_upload_sink, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE (symbluploadsink, "symbluploadsink",
+    GST_RANK_NONE, GST_TYPE_SYMBL_UPLOAD_SINK);
+
+/* Posts an error with structured details (http-status-code, spool-location)
+ * that applications read with gst_message_parse_error_details(). Takes
+ * @text, @debug and @details. */
+#define post_error(self, domain, code, details, text, debug) \
+  gst_element_message_full_with_details (GST_ELEMENT (self), \
+      GST_MESSAGE_ERROR, domain, code, text, debug, __FILE__, GST_FUNCTION, \
+      __LINE__, details)
+
+static GstStructure *
+spool_details (const gchar * path)
+{
+  return gst_structure_new ("details", "spool-location", G_TYPE_STRING, path,
+      NULL);
+}
+
+static GstResourceError
+settings_error_code (const GError * error)
+{
+  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN))
+    return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+  if (g_error_matches (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ))
+    return GST_RESOURCE_ERROR_OPEN_READ;
+  return GST_RESOURCE_ERROR_SETTINGS;
+}
+
+/* NULL -> READY: every setting is checked before anything is recorded. */
+static gboolean
+prepare_upload (GstSymblUploadSink * self)
+{
+  SymblSettings settings = { 0 };
+  GError *error = NULL;
+
+  GST_OBJECT_LOCK (self);
+  symbl_settings_copy (&self->settings, &settings);
+  GST_OBJECT_UNLOCK (self);
+
+  self->upload = symbl_upload_new (&settings, &error);
+  symbl_settings_clear (&settings);
+  if (!self->upload) {
+    post_error (self, GST_RESOURCE_ERROR, settings_error_code (error), NULL,
+        g_strdup (error->message), NULL);
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstStateChangeReturn
+gst_symbl_upload_sink_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (element);
+  GstStateChangeReturn ret;
+
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !prepare_upload (self))
+    return GST_STATE_CHANGE_FAILURE;
+
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+    g_clear_pointer (&self->upload, symbl_upload_free);
+  return ret;
+}
+
+static gboolean
+gst_symbl_upload_sink_start (GstBaseSink * sink)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+
+  self->format = NULL;
+  self->first_time = GST_CLOCK_TIME_NONE;
+  self->end_time = GST_CLOCK_TIME_NONE;
+  return TRUE;
+}
+
+/* The recording never reached an upload: keep it if it holds anything. */
+static gboolean
+gst_symbl_upload_sink_stop (GstBaseSink * sink)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+  SymblSpool *spool = g_steal_pointer (&self->spool);
+  gboolean keep;
+
+  if (!spool)
+    return TRUE;
+
+  symbl_spool_close (spool, NULL);
+  keep = symbl_spool_get_size (spool) > 0;
+  if (keep)
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("Stopped before the end of the stream: the recording was not "
+            "uploaded and is kept in %s. Upload it later with: "
+            "gst-launch-1.0 filesrc location=%s ! symbluploadsink",
+            symbl_spool_get_path (spool), symbl_spool_get_path (spool)),
+        (NULL), ("spool-location", G_TYPE_STRING,
+            symbl_spool_get_path (spool), NULL));
+  symbl_spool_free (spool, !keep);
+  return TRUE;
+}
+
+static gboolean
+gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+  const SymblMediaFormat *format;
+  GError *error = NULL;
+
+  format = symbl_media_format_from_caps (caps, &error);
+  if (!format) {
+    post_error (self, error->domain, error->code, NULL,
+        g_strdup (error->message), NULL);
+    g_error_free (error);
+    return FALSE;
+  }
+  if (self->spool && self->format && format != self->format) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+        ("The format changed from %s to %s in the middle of the recording",
+            self->format->name, format->name), (NULL));
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT (self, "recording %s", format->name);
+  self->format = format;
+  return TRUE;
+}
+
+/* Files are named after the element the user named: this one, or the
+ * sink bin (symblsink) that wraps it. */
+static gchar *
+spool_label (GstSymblUploadSink * self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (self));
+
+  if (parent && GST_OBJECT_FLAG_IS_SET (parent, GST_ELEMENT_FLAG_SINK))
+    return gst_object_get_name (parent);
+  return gst_object_get_name (GST_OBJECT (self));
+}
+
+static gboolean
+open_spool (GstSymblUploadSink * self)
+{
+  g_autofree gchar *label = spool_label (self);
+  GError *error = NULL;
+
+  self->spool = symbl_spool_create (symbl_upload_get_spool_dir (self->upload),
+      label, self->format ? self->format->extension : NULL, &error);
+  if (!self->spool) {
+    post_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE,
+        NULL, g_strdup_printf ("%s (spool-dir)", error->message), NULL);
+    g_error_free (error);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "recording to %s", symbl_spool_get_path (self->spool));
+  return TRUE;
+}
+
+static void
+post_write_error (GstSymblUploadSink * self, GError * error)
+{
+  gint code = g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC) ?
+      GST_RESOURCE_ERROR_NO_SPACE_LEFT : GST_RESOURCE_ERROR_WRITE;
+  const gchar *path = symbl_spool_get_path (self->spool);
+
+  post_error (self, GST_RESOURCE_ERROR, code, spool_details (path),
+      g_strdup_printf ("%s. What was recorded so far is kept in %s.",
+          error->message, path), NULL);
+}
+
+static GstFlowReturn
+gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GError *error = NULL;
+  GstMapInfo map;
+  gboolean written;
+
+  if (!self->spool && !open_spool (self))
+    return GST_FLOW_ERROR;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, FAILED, (NULL),
+        ("could not map a buffer"));
+    return GST_FLOW_ERROR;
+  }
+  written = symbl_spool_write (self->spool, map.data, map.size, &error);
+  gst_buffer_unmap (buffer, &map);
+  if (!written) {
+    post_write_error (self, error);
+    g_error_free (error);
+    return GST_FLOW_ERROR;
+  }
+
+  if (GST_CLOCK_TIME_IS_VALID (pts)) {
+    GstClockTime end = pts;
+    if (GST_BUFFER_DURATION_IS_VALID (buffer))
+      end += GST_BUFFER_DURATION (buffer);
+    if (!GST_CLOCK_TIME_IS_VALID (self->first_time) || pts < self->first_time)
+      self->first_time = pts;
+    if (!GST_CLOCK_TIME_IS_VALID (self->end_time) || end > self->end_time)
+      self->end_time = end;
+  }
+  return GST_FLOW_OK;
+}
+
+/* Muxers that rewrite their header at EOS (wavenc, flacenc, mp4mux) send a
+ * byte-format segment to move the write position, as to filesink. */
+static gboolean
+handle_segment (GstSymblUploadSink * self, GstEvent * event)
+{
+  const GstSegment *segment;
+  GError *error = NULL;
+
+  gst_event_parse_segment (event, &segment);
+  if (segment->format != GST_FORMAT_BYTES)
+    return TRUE;
+  if (!self->spool && segment->start == 0)
+    return TRUE;
+  if (!self->spool && !open_spool (self))
+    return FALSE;
+  GST_DEBUG_OBJECT (self, "seeking to byte %" G_GUINT64_FORMAT,
+      segment->start);
+  if (!symbl_spool_seek (self->spool, segment->start, &error)) {
+    post_write_error (self, error);
+    g_error_free (error);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Muxers rewrite their headers only where downstream says it can seek. */
+static gboolean
+gst_symbl_upload_sink_query (GstBaseSink * sink, GstQuery * query)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+  GstFormat format;
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_SEEKING:
+      gst_query_parse_seeking (query, &format, NULL, NULL, NULL);
+      if (format != GST_FORMAT_BYTES)
+        break;
+      gst_query_set_seeking (query, GST_FORMAT_BYTES, TRUE, 0, -1);
+      return TRUE;
+    case GST_QUERY_POSITION:
+      gst_query_parse_position (query, &format, NULL);
+      if (format != GST_FORMAT_BYTES || !self->spool)
+        break;
+      gst_query_set_position (query, GST_FORMAT_BYTES,
+          symbl_spool_get_position (self->spool));
+      return TRUE;
+    default:
+      break;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->query (sink, query);
+}
+
+static GCancellable *
+current_cancellable (GstSymblUploadSink * self)
+{
+  GCancellable *cancellable;
+
+  g_mutex_lock (&self->cancel_lock);
+  cancellable = g_object_ref (self->cancellable);
+  g_mutex_unlock (&self->cancel_lock);
+  return cancellable;
+}
+
+static void
+post_job_message (GstSymblUploadSink * self, const SymblJobIds * ids,
+    const gchar * kept_path, guint64 size)
+{
+  GstStructure *s = gst_structure_new ("symbl-job",
+      "conversation-id", G_TYPE_STRING, ids->conversation_id,
+      "job-id", G_TYPE_STRING, ids->job_id,
+      "media-type", G_TYPE_STRING,
+      symbl_media_kind_to_string (self->format->kind),
+      "format", G_TYPE_STRING, self->format->name,
+      "size", G_TYPE_UINT64, size,
+      NULL);
+
+  if (GST_CLOCK_TIME_IS_VALID (self->first_time)
+      && GST_CLOCK_TIME_IS_VALID (self->end_time))
+    gst_structure_set (s, "duration", G_TYPE_UINT64,
+        self->end_time - self->first_time, NULL);
+  if (kept_path)
+    gst_structure_set (s, "location", G_TYPE_STRING, kept_path, NULL);
+
+  GST_INFO_OBJECT (self, "posting %" GST_PTR_FORMAT, s);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+static GstResourceError
+upload_error_code (const GError * error, guint status)
+{
+  if (status == 401 || status == 403)
+    return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+  if (status == 404)
+    return GST_RESOURCE_ERROR_NOT_FOUND;
+  if (g_error_matches (error, SYMBL_CLIENT_ERROR,
+          SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
+    return GST_RESOURCE_ERROR_FAILED;
+  if (status == 0 && error->domain != G_FILE_ERROR)
+    return GST_RESOURCE_ERROR_OPEN_WRITE;
+  return GST_RESOURCE_ERROR_WRITE;
+}
+
+static void
+post_upload_error (GstSymblUploadSink * self, const gchar * path,
+    const GError * error, const SymblResponse * response)
+{
+  g_autofree gchar *endpoint = symbl_upload_describe (self->upload,
+      self->format);
+  GstStructure *details = spool_details (path);
+  gchar *text;
+
+  if (response->status)
+    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
+        response->status, NULL);
+  if (response->api_message)
+    gst_structure_set (details, "api-message", G_TYPE_STRING,
+        response->api_message, NULL);
+
+  if (g_error_matches (error, SYMBL_CLIENT_ERROR,
+          SYMBL_CLIENT_ERROR_HTTP_STATUS))
+    text = g_strdup_printf ("Symbl refused the recording: %s. "
+        "The recording is kept in %s.", error->message, path);
+  else if (g_error_matches (error, SYMBL_CLIENT_ERROR,
+          SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
+    text = g_strdup_printf ("Symbl took the recording, but %s. "
+        "The recording is kept in %s.", error->message, path);
+  else
+    text = g_strdup_printf ("Could not upload the recording to %s: %s. "
+        "The recording is kept in %s.", endpoint, error->message, path);
+
+  post_error (self, GST_RESOURCE_ERROR, upload_error_code (error,
+          response->status), details, text, g_strdup_printf ("POST %s",
+          endpoint));
+}
+
+/* Closes the spool and works out what it holds. FALSE: nothing to upload
+ * (an error is posted). */
+static gboolean
+finish_recording (GstSymblUploadSink * self)
+{
+  const gchar *path;
+  GError *error = NULL;
+
+  if (!self->spool) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The stream ended before any data arrived: nothing was recorded "
+            "and nothing was uploaded"), (NULL));
+    return FALSE;
+  }
+
+  if (!symbl_spool_close (self->spool, &error))
+    goto failed;
+  path = symbl_spool_get_path (self->spool);
+
+  if (!self->format) {
+    self->format = symbl_media_format_from_file (path, &error);
+    if (!self->format)
+      goto failed;
+    if (!g_str_has_suffix (path, self->format->extension)
+        && !symbl_spool_set_extension (self->spool, self->format->extension,
+            &error))
+      goto failed;
+  }
+
+  if (symbl_media_is_empty (self->format, symbl_spool_get_size (self->spool))) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED,
+        ("The stream ended without any media (%" G_GUINT64_FORMAT
+            " bytes of %s container): nothing was uploaded",
+            symbl_spool_get_size (self->spool), self->format->name), (NULL));
+    symbl_spool_free (g_steal_pointer (&self->spool), TRUE);
+    return FALSE;
+  }
+  return TRUE;
+
+failed:
+  path = symbl_spool_get_path (self->spool);
+  post_error (self, error->domain == GST_STREAM_ERROR ? GST_STREAM_ERROR :
+      GST_RESOURCE_ERROR, error->domain == GST_STREAM_ERROR ? error->code :
+      GST_RESOURCE_ERROR_WRITE, spool_details (path),
+      g_strdup_printf ("%s. The recording is kept in %s.", error->message,
+          path), NULL);
+  g_error_free (error);
+  symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
+  return FALSE;
+}
+
+/* Runs in the streaming thread, inside EOS: EOS goes on only once the
+ * job message (or the error) is posted. */
+static gboolean
+upload_recording (GstSymblUploadSink * self)
+{
+  g_autoptr (GCancellable) cancellable = NULL;
+  g_autoptr (GError) error = NULL;
+  SymblResponse response = { 0, NULL, -1 };
+  SymblJobIds ids = { NULL, NULL };
+  SymblSpool *spool;
+  const gchar *path;
+  guint64 size;
+  gboolean keep, ok;
+
+  if (!finish_recording (self))
+    return FALSE;
+
+  spool = g_steal_pointer (&self->spool);
+  path = symbl_spool_get_path (spool);
+  size = symbl_spool_get_size (spool);
+  cancellable = current_cancellable (self);
+
+  GST_INFO_OBJECT (self, "uploading %s (%" G_GUINT64_FORMAT " bytes)", path,
+      size);
+  ok = symbl_upload_run (self->upload, path, size, self->format, &ids,
+      &response, cancellable, &error);
+
+  if (ok) {
+    keep = symbl_upload_get_keep_spool (self->upload);
+    post_job_message (self, &ids, keep ? path : NULL, size);
+  } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    keep = TRUE;
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The upload was interrupted; the recording is kept in %s", path),
+        (NULL), ("spool-location", G_TYPE_STRING, path, NULL));
+  } else {
+    keep = TRUE;
+    post_upload_error (self, path, error, &response);
+  }
+
+  symbl_spool_free (spool, !keep);
+  symbl_job_ids_clear (&ids);
+  symbl_response_clear (&response);
+  return ok;
+}
+
+static gboolean
+gst_symbl_upload_sink_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+  gboolean ok = TRUE;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_SEGMENT:
+      ok = handle_segment (self, event);
+      break;
+    case GST_EVENT_EOS:
+      ok = upload_recording (self);
+      break;
+    default:
+      break;
+  }
+  if (!ok) {
+    gst_event_unref (event);
+    return FALSE;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+}
+
+static gboolean
+gst_symbl_upload_sink_unlock (GstBaseSink * sink)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+
+  g_mutex_lock (&self->cancel_lock);
+  g_cancellable_cancel (self->cancellable);
+  g_mutex_unlock (&self->cancel_lock);
+  return TRUE;
+}
+
+static gboolean
+gst_symbl_upload_sink_unlock_stop (GstBaseSink * sink)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
+
+  g_mutex_lock (&self->cancel_lock);
+  g_object_unref (self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_mutex_unlock (&self->cancel_lock);
+  return TRUE;
+}
+
+static void
+gst_symbl_upload_sink_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (object);
+
+  if (prop_id < PROP_SETTINGS_FIRST) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  symbl_settings_set_property (&self->settings,
+      prop_id - PROP_SETTINGS_FIRST, value);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_symbl_upload_sink_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (object);
+
+  if (prop_id < PROP_SETTINGS_FIRST) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  GST_OBJECT_LOCK (self);
+  symbl_settings_get_property (&self->settings,
+      prop_id - PROP_SETTINGS_FIRST, value);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_symbl_upload_sink_finalize (GObject * object)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (object);
+
+  symbl_settings_clear (&self->settings);
+  symbl_upload_free (self->upload);
+  symbl_spool_free (self->spool, FALSE);
+  g_clear_object (&self->cancellable);
+  g_mutex_clear (&self->cancel_lock);
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_symbl_upload_sink_set_property;
+  gobject_class->get_property = gst_symbl_upload_sink_get_property;
+  gobject_class->finalize = gst_symbl_upload_sink_finalize;
+
+  symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class,
+      "Symbl upload sink", "Sink/Network",
+      "Uploads an encoded recording to the Symbl.ai Async API and posts the "
+      "conversation and job ids", "gst-symbl developers");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_change_state);
+  basesink_class->start = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_stop);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_set_caps);
+  basesink_class->render = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_render);
+  basesink_class->event = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_event);
+  basesink_class->query = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_query);
+  basesink_class->unlock = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_unlock);
+  basesink_class->unlock_stop =
+      GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_unlock_stop);
+
+  GST_DEBUG_CATEGORY_INIT (gst_symbl_upload_sink_debug, "symbluploadsink", 0,
+      "Symbl upload sink");
+}
+
+static void
+gst_symbl_upload_sink_init (GstSymblUploadSink * self)
+{
+  g_mutex_init (&self->cancel_lock);
+  self->cancellable = g_cancellable_new ();
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+}
