@@ -1,0 +1,303 @@
+#include "symbltest.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#include <glib/gstdio.h>
+#include <gst/app/gstappsink.h>
+#include <gst/pbutils/pbutils.h>
+
+void
+symbl_test_setup (SymblTest * t)
+{
+  SymblLocalServerOptions options = { 0 };
+  GError *error = NULL;
+
+  options.quiet = TRUE;
+  options.job_step_ms = 50;
+  t->server = symbl_local_server_start (&options, &error);
+  fail_unless (t->server != NULL, "local server: %s",
+      error ? error->message : "?");
+  t->spool_dir = g_dir_make_tmp ("symbl-test-spool-XXXXXX", &error);
+  fail_unless (t->spool_dir != NULL);
+}
+
+static void
+remove_dir (const gchar * path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const gchar *name;
+
+  if (!dir)
+    return;
+  while ((name = g_dir_read_name (dir))) {
+    g_autofree gchar *child = g_build_filename (path, name, NULL);
+    if (g_file_test (child, G_FILE_TEST_IS_DIR))
+      remove_dir (child);
+    else
+      g_unlink (child);
+  }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+void
+symbl_test_teardown (SymblTest * t)
+{
+  g_clear_pointer (&t->server, symbl_local_server_stop);
+  if (t->spool_dir) {
+    g_chmod (t->spool_dir, 0700);
+    remove_dir (t->spool_dir);
+  }
+  g_clear_pointer (&t->spool_dir, g_free);
+}
+
+GstElement *
+symbl_test_pipeline (const gchar * format, ...)
+{
+  g_autofree gchar *description = NULL;
+  GError *error = NULL;
+  GstElement *pipeline;
+  va_list args;
+
+  va_start (args, format);
+  description = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  pipeline = gst_parse_launch (description, &error);
+  fail_unless (pipeline != NULL && error == NULL, "could not parse %s: %s",
+      description, error ? error->message : "?");
+  return pipeline;
+}
+
+gchar *
+symbl_test_sink_props (SymblTest * t)
+{
+  return g_strdup_printf ("api-url=%s access-token=%s spool-dir=%s",
+      symbl_local_server_get_url (t->server), TEST_TOKEN, t->spool_dir);
+}
+
+GList *
+symbl_test_run (GstElement * pipeline, guint timeout_s)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GList *messages = NULL;
+  gint64 deadline = g_get_monotonic_time () + timeout_s * G_TIME_SPAN_SECOND;
+  GstStateChangeReturn ret;
+
+  ret = gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while (ret != GST_STATE_CHANGE_FAILURE) {
+    gint64 left = deadline - g_get_monotonic_time ();
+    GstMessage *msg;
+
+    if (left <= 0)
+      break;
+    msg = gst_bus_timed_pop_filtered (bus, left * GST_USECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING |
+        GST_MESSAGE_ELEMENT);
+    if (!msg)
+      break;
+    messages = g_list_append (messages, msg);
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS
+        || GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR)
+      break;
+  }
+  /* Errors posted while going to READY (bad settings) are on the bus too. */
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    GstMessage *msg;
+    while ((msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR |
+                GST_MESSAGE_WARNING | GST_MESSAGE_ELEMENT)))
+      messages = g_list_append (messages, msg);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  return messages;
+}
+
+void
+symbl_test_messages_free (GList * messages)
+{
+  g_list_free_full (messages, (GDestroyNotify) gst_message_unref);
+}
+
+gint
+symbl_test_index (GList * messages, GstMessageType type, const gchar * name)
+{
+  gint i = 0;
+  GList *l;
+
+  for (l = messages; l; l = l->next, i++) {
+    GstMessage *msg = l->data;
+    if (GST_MESSAGE_TYPE (msg) != type)
+      continue;
+    if (name && !gst_message_has_name (msg, name))
+      continue;
+    return i;
+  }
+  return -1;
+}
+
+GstMessage *
+symbl_test_find (GList * messages, GstMessageType type, const gchar * name)
+{
+  gint i = symbl_test_index (messages, type, name);
+
+  return i < 0 ? NULL : g_list_nth_data (messages, i);
+}
+
+GstMessage *
+symbl_test_expect_error (GList * messages, const gchar * needle)
+{
+  GstMessage *msg = symbl_test_find (messages, GST_MESSAGE_ERROR, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+
+  fail_unless (msg != NULL, "expected an error containing \"%s\"", needle);
+  gst_message_parse_error (msg, &error, &debug);
+  fail_unless (strstr (error->message, needle) != NULL,
+      "error \"%s\" lacks \"%s\"", error->message, needle);
+  return msg;
+}
+
+GPtrArray *
+symbl_test_requests (SymblTest * t, guint n)
+{
+  GPtrArray *requests = symbl_local_server_get_requests (t->server);
+
+  fail_unless_equals_int (requests->len, n);
+  return requests;
+}
+
+GBytes *
+symbl_test_decode (const gchar * path)
+{
+  g_autoptr (GByteArray) pcm = g_byte_array_new ();
+  GstElement *pipeline = symbl_test_pipeline ("filesrc location=\"%s\" ! "
+      "decodebin ! audioconvert ! audioresample ! "
+      "audio/x-raw,format=S16LE,rate=16000,channels=1 ! "
+      "appsink name=out sync=false", path);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  GstSample *sample;
+
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    GstBuffer *buffer = gst_sample_get_buffer (sample);
+    GstMapInfo map;
+    gst_buffer_map (buffer, &map, GST_MAP_READ);
+    g_byte_array_append (pcm, map.data, map.size);
+    gst_buffer_unmap (buffer, &map);
+    gst_sample_unref (sample);
+  }
+  fail_unless (gst_app_sink_is_eos (GST_APP_SINK (sink)),
+      "%s did not decode to the end", path);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&pcm));
+}
+
+GstClockTime
+symbl_test_discover (const gchar * path, gchar ** container)
+{
+  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND,
+      NULL);
+  g_autofree gchar *uri = gst_filename_to_uri (path, NULL);
+  g_autoptr (GstDiscovererInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  GstDiscovererStreamInfo *top;
+  GstClockTime duration;
+
+  info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  fail_unless (info != NULL, "discoverer: %s", error ? error->message : "?");
+  fail_unless_equals_int (gst_discoverer_info_get_result (info),
+      GST_DISCOVERER_OK);
+  duration = gst_discoverer_info_get_duration (info);
+  top = gst_discoverer_info_get_stream_info (info);
+  if (container) {
+    GstCaps *caps = gst_discoverer_stream_info_get_caps (top);
+    *container = gst_structure_get_name (gst_caps_get_structure (caps, 0)) ?
+        g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0))) :
+        NULL;
+    gst_caps_unref (caps);
+  }
+  gst_discoverer_stream_info_unref (top);
+  return duration;
+}
+
+GBytes *
+symbl_test_reference_sine (gdouble freq, guint n_samples)
+{
+  g_autoptr (GByteArray) pcm = g_byte_array_new ();
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc freq=%g "
+      "samplesperbuffer=%u num-buffers=1 ! "
+      "audio/x-raw,format=S16LE,rate=16000,channels=1 ! "
+      "appsink name=out sync=false", freq, n_samples);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  GstSample *sample;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (sink)))) {
+    GstMapInfo map;
+    gst_buffer_map (gst_sample_get_buffer (sample), &map, GST_MAP_READ);
+    g_byte_array_append (pcm, map.data, map.size);
+    gst_buffer_unmap (gst_sample_get_buffer (sample), &map);
+    gst_sample_unref (sample);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&pcm));
+}
+
+gdouble
+symbl_test_estimate_frequency (GBytes * samples)
+{
+  gsize size;
+  const gint16 *s = g_bytes_get_data (samples, &size);
+  gsize n = size / 2, i, first = 0, last = 0, flips = 0;
+  gint peak = 0, threshold, side = 0;
+
+  for (i = 0; i < n; i++)
+    peak = MAX (peak, ABS (s[i]));
+  /* Count swings through +-threshold, so that codec noise around zero and
+   * the silence of encoder delay count for nothing. */
+  threshold = peak / 4;
+  for (i = 0; i < n; i++) {
+    gint now = s[i] > threshold ? 1 : s[i] < -threshold ? -1 : 0;
+    if (now == 0 || now == side)
+      continue;
+    if (side != 0) {
+      if (flips == 0)
+        first = i;
+      last = i;
+      flips++;
+    }
+    side = now;
+  }
+  if (flips < 2)
+    return 0;
+  return (flips - 1) * 16000.0 / (2.0 * (last - first));
+}
+
+guint
+symbl_test_count_spool_files (SymblTest * t)
+{
+  GDir *dir = g_dir_open (t->spool_dir, 0, NULL);
+  guint n = 0;
+
+  if (!dir)
+    return 0;
+  while (g_dir_read_name (dir))
+    n++;
+  g_dir_close (dir);
+  return n;
+}
+
+glong
+symbl_test_peak_rss_kib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}

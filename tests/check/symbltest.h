@@ -1,0 +1,67 @@
+/* Helpers shared by the gst-check tests: a local Symbl server per test,
+ * pipelines pointed at it, the messages they post, and decoding what the
+ * server received with GStreamer's own demuxers and decoders. */
+#pragma once
+
+#include <gst/check/gstcheck.h>
+#include "symbllocalserver.h"
+
+G_BEGIN_DECLS
+
+#define TEST_TOKEN SYMBL_LOCAL_SERVER_DEFAULT_TOKEN
+
+typedef struct
+{
+  SymblLocalServer *server;
+  gchar *spool_dir;             /* a fresh, empty directory */
+} SymblTest;
+
+/* Starts a quiet local server on loopback and makes a spool directory. */
+void symbl_test_setup (SymblTest * t);
+void symbl_test_teardown (SymblTest * t);
+
+/* gst_parse_launch with printf-style formatting; fails the test on error. */
+GstElement *symbl_test_pipeline (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
+
+/* The properties every test sets: api-url, access-token, spool-dir. */
+gchar *symbl_test_sink_props (SymblTest * t);
+
+/* Runs @pipeline to EOS or an error (or until @timeout_s) and returns the
+ * messages a user watches, in bus order: EOS, ERROR, WARNING and element
+ * messages. Sets the pipeline to NULL before returning. */
+GList *symbl_test_run (GstElement * pipeline, guint timeout_s);
+void symbl_test_messages_free (GList * messages);
+
+/* The first message of @type (and structure name, for element messages). */
+GstMessage *symbl_test_find (GList * messages, GstMessageType type,
+    const gchar * name);
+/* Index of that message in the list, -1 if absent. */
+gint symbl_test_index (GList * messages, GstMessageType type,
+    const gchar * name);
+
+/* Fails the test unless @messages holds an error whose text contains
+ * @needle; returns that error message. */
+GstMessage *symbl_test_expect_error (GList * messages, const gchar * needle);
+
+/* The requests the server recorded; asserts there are exactly @n. */
+GPtrArray *symbl_test_requests (SymblTest * t, guint n);
+
+/* Decodes @path to 16 kHz mono S16LE with decodebin. */
+GBytes *symbl_test_decode (const gchar * path);
+/* The duration GstDiscoverer finds in @path, and its container caps. */
+GstClockTime symbl_test_discover (const gchar * path, gchar ** container);
+
+/* Reference audio: what audiotestsrc makes for @n_samples samples of a
+ * @freq Hz sine at 16 kHz mono S16LE. */
+GBytes *symbl_test_reference_sine (gdouble freq, guint n_samples);
+/* Estimates the frequency of a 16 kHz mono S16LE signal from its zero
+ * crossings. */
+gdouble symbl_test_estimate_frequency (GBytes * samples);
+
+/* Number of files in the spool directory. */
+guint symbl_test_count_spool_files (SymblTest * t);
+
+/* Peak resident memory of this process, in KiB. */
+glong symbl_test_peak_rss_kib (void);
+
+G_END_DECLS
