@@ -1,0 +1,15 @@
+#!/bin/sh
+# Installs everything gst-symbl needs to build, test and run, on Debian 12.
+set -eu
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+$SUDO apt-get update
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+  --no-install-recommends \
+  ca-certificates gcc libc6-dev pkg-config meson ninja-build \
+  libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev \
+  libsoup-3.0-dev libjson-glib-dev glib-networking \
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+  gstreamer1.0-plugins-base-apps

@@ -1,0 +1,39 @@
+#!/bin/sh
+# From a fresh Debian 12 machine: installs the dependencies, builds, starts
+# the bundled Symbl-compatible server on loopback, uploads a short spoken
+# meeting with the example trackers through symblsink, and prints the ids.
+set -eu
+cd "$(dirname "$0")/.."
+
+tools/install-deps.sh
+tools/build.sh
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+build/server/symbl-local-server --quiet --port-file "$work/port" \
+  --store-dir "$work" >/dev/null &
+server_pid=$!
+tries=0
+while [ ! -s "$work/port" ]; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 100 ] || { echo "the local server did not start" >&2; exit 1; }
+  sleep 0.1
+done
+port=$(cat "$work/port")
+
+echo "Uploading examples/meeting.ogg to the local Symbl server on port $port..."
+GST_PLUGIN_PATH="$PWD/build/gst/symbl" gst-launch-1.0 -m -e \
+  filesrc location=examples/meeting.ogg ! decodebin ! symblsink \
+  api-url="http://127.0.0.1:$port" access-token=local-dev-token \
+  trackers-location=examples/trackers.json >"$work/log" 2>&1 || {
+  cat "$work/log" >&2
+  exit 1
+}
+sed -n 's/.*symbl-job, conversation-id=(string)\([^,]*\), job-id=(string)\([^,;]*\).*/conversation-id: \1\njob-id:          \2/p' "$work/log"
+grep -q 'symbl-job' "$work/log" || { cat "$work/log" >&2; exit 1; }
