@@ -55,7 +55,7 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
         "Port to listen on (default 0: the kernel chooses)", "PORT"},
     {"access-token", 0, 0, G_OPTION_ARG_STRING_ARRAY,
           &arguments->access_tokens,
-          "Accept this bearer token (repeatable; replaces the default "
+        "Accept this bearer token (repeatable; replaces the default "
           SYMBL_LOCAL_SERVER_DEFAULT_TOKEN ")", "TOKEN"},
     {"app-id", 0, 0, G_OPTION_ARG_STRING, &arguments->app_id,
         "appId accepted by /oauth2/token:generate (default "
@@ -66,10 +66,10 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
     {"token-lifetime", 0, 0, G_OPTION_ARG_INT, &arguments->token_lifetime_s,
         "Lifetime of generated tokens in seconds (default 86400)", "S"},
     {"store-dir", 0, 0, G_OPTION_ARG_FILENAME, &arguments->store_dir,
-          "Keep request bodies here (default: a temporary directory "
+        "Keep request bodies here (default: a temporary directory "
           "removed on exit)", "DIR"},
     {"job-step-ms", 0, 0, G_OPTION_ARG_INT, &arguments->job_step_ms,
-          "Time a job spends in scheduled and in in_progress each "
+        "Time a job spends in scheduled and in in_progress each "
           "(default 500)", "MS"},
     {"max-url-length", 0, 0, G_OPTION_ARG_INT64, &arguments->max_url_length,
         "Longer request targets get 414 (default 8192)", "N"},

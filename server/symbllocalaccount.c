@@ -134,7 +134,7 @@ symbl_local_account_new (const gchar * const *access_tokens,
   account->app_id = g_strdup (app_id);
   account->app_secret = g_strdup (app_secret);
   account->token_lifetime_s = token_lifetime_s;
-  account->job_step_us = (gint64) job_step_ms * 1000;
+  account->job_step_us = (gint64) job_step_ms *1000;
   account->conversations = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, (GDestroyNotify) conversation_free);
   account->jobs =

@@ -57,8 +57,7 @@ route_upload (SymblLocalRequest * request, const gchar * method,
 
   if (!*id && g_str_equal (method, "POST")) {
     request->route = SYMBL_LOCAL_ROUTE_UPLOAD;
-  } else if (id[0] == '/' && is_segment (id + 1) && g_str_equal (method,
-          "PUT")) {
+  } else if (id[0] == '/' && is_segment (id + 1) && g_str_equal (method, "PUT")) {
     request->route = SYMBL_LOCAL_ROUTE_UPLOAD;
     request->resource_id = g_strdup (id + 1);
   }
@@ -154,8 +153,7 @@ symbl_local_request_answer_fault (SymblLocalRequest * request)
 
   if (fault->kind == SYMBL_FAULT_REPLY) {
     answer (request, request->route == SYMBL_LOCAL_ROUTE_UPLOAD ?
-        SOUP_STATUS_CREATED : SOUP_STATUS_OK, "application/json",
-        fault->body);
+        SOUP_STATUS_CREATED : SOUP_STATUS_OK, "application/json", fault->body);
     return;
   }
 
@@ -169,8 +167,7 @@ symbl_local_request_answer_fault (SymblLocalRequest * request)
   if (fault->body) {
     answer (request, fault->status, "application/json", fault->body);
   } else if (fault->status == STATUS_TOO_MANY_REQUESTS) {
-    symbl_local_request_refuse (request, fault->status,
-        TOO_MANY_JOBS_MESSAGE);
+    symbl_local_request_refuse (request, fault->status, TOO_MANY_JOBS_MESSAGE);
   } else {
     message = g_strdup_printf ("injected %u", fault->status);
     symbl_local_request_refuse (request, fault->status, message);
@@ -221,8 +218,7 @@ check_api_request (SymblLocalRequest * request, gchar ** message)
 }
 
 guint
-symbl_local_request_check_upload (SymblLocalRequest * request,
-    gchar ** message)
+symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
 {
   SoupMessageHeaders *headers =
       soup_server_message_get_request_headers (request->msg);
@@ -294,8 +290,7 @@ answer_upload (SymblLocalRequest * request)
 
   symbl_local_account_add_job (request->account, request->resource_id,
       request->trackers, request->fault &&
-      request->fault->kind == SYMBL_FAULT_JOB_FAILS, &conversation_id,
-      &job_id);
+      request->fault->kind == SYMBL_FAULT_JOB_FAILS, &conversation_id, &job_id);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
@@ -407,8 +402,7 @@ answer_trackers_detected (SymblLocalRequest * request)
 static void
 answer_local_faults (SymblLocalRequest * request)
 {
-  g_autofree gchar *text =
-      g_strndup ((const gchar *) request->small_body->data,
+  g_autofree gchar *text = g_strndup ((const gchar *) request->small_body->data,
       request->small_body->len);
   g_autoptr (GError) error = NULL;
 
@@ -424,8 +418,7 @@ answer_local_faults (SymblLocalRequest * request)
 static gboolean
 is_secret_header (const gchar * name)
 {
-  return g_str_equal (name, "authorization") || g_str_equal (name,
-      "x-api-key");
+  return g_str_equal (name, "authorization") || g_str_equal (name, "x-api-key");
 }
 
 static void

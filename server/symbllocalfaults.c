@@ -44,11 +44,11 @@ symbl_fault_free (SymblFault * fault)
   g_free (fault);
 }
 
-static gboolean fault_error (GError ** error, const gchar * format, ...)
-    G_GNUC_PRINTF (2, 3);
-
 static gboolean
 fault_error (GError ** error, const gchar * format, ...)
+G_GNUC_PRINTF (2, 3);
+
+     static gboolean fault_error (GError ** error, const gchar * format, ...)
 {
   g_autofree gchar *message = NULL;
   va_list args;
@@ -56,8 +56,7 @@ fault_error (GError ** error, const gchar * format, ...)
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-      message);
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, message);
   return FALSE;
 }
 
@@ -197,8 +196,7 @@ symbl_fault_parse (const gchar * text, guint * count, GError ** error)
 }
 
 SymblFault *
-symbl_fault_queue_take (GQueue * faults, const gchar * path,
-    gboolean is_upload)
+symbl_fault_queue_take (GQueue * faults, const gchar * path, gboolean is_upload)
 {
   GList *link;
 

@@ -272,8 +272,7 @@ write_all (gint fd, const guint8 * data, gsize length)
 }
 
 static void
-keep_body_bytes (SymblLocalRequest * request, const guint8 * data,
-    gsize length)
+keep_body_bytes (SymblLocalRequest * request, const guint8 * data, gsize length)
 {
   SymblRecordedRequest *record = request->record;
 
@@ -351,8 +350,7 @@ end_stall (gpointer user_data)
   StalledRequest *stalled = user_data;
   SymblLocalRequest *request = get_request (stalled->msg);
 
-  stalled->server->stalled = g_list_remove (stalled->server->stalled,
-      stalled);
+  stalled->server->stalled = g_list_remove (stalled->server->stalled, stalled);
   /* The client may have gone meanwhile */
   if (request->record) {
     symbl_local_request_answer (request);
@@ -375,8 +373,7 @@ stall_request (SymblLocalRequest * request)
     g_source_set_callback (stalled->timeout, end_stall, stalled, NULL);
     g_source_attach (stalled->timeout, request->server->context);
   }
-  request->server->stalled = g_list_prepend (request->server->stalled,
-      stalled);
+  request->server->stalled = g_list_prepend (request->server->stalled, stalled);
 }
 
 static void

@@ -143,8 +143,13 @@ check_positive_integer (const gchar * name, const gchar * value)
   return g_strdup_printf ("%s must be a positive whole number", name);
 }
 
+/* Checks one item of a JSON array parameter; returns the complaint. */
+typedef gchar *(*ItemCheck) (const gchar * name, JsonNode * item, guint i);
+
+/* Arrays and objects travel as one JSON text per parameter. */
 static gchar *
-check_custom_vocabulary (const gchar * name, const gchar * value)
+check_array (const gchar * name, const gchar * value, ItemCheck check_item,
+    JsonNode ** parsed)
 {
   g_autoptr (JsonNode) root = NULL;
   gchar *message = NULL;
@@ -154,62 +159,48 @@ check_custom_vocabulary (const gchar * name, const gchar * value)
   if (!(root = parse_json_array (name, value, &message)))
     return message;
   array = json_node_get_array (root);
-  for (i = 0; i < json_array_get_length (array); i++) {
-    if (!is_string (json_array_get_element (array, i), FALSE))
-      return g_strdup_printf ("%s[%u] must be a string", name, i);
-  }
+  for (i = 0; i < json_array_get_length (array); i++)
+    if ((message = check_item (name, json_array_get_element (array, i), i)))
+      return message;
+  if (parsed)
+    *parsed = g_steal_pointer (&root);
   return NULL;
 }
 
 static gchar *
-check_entities (const gchar * name, const gchar * value)
+check_vocabulary_item (const gchar * name, JsonNode * item, guint i)
 {
-  g_autoptr (JsonNode) root = NULL;
-  gchar *message = NULL;
-  JsonArray *array;
-  guint i;
-
-  if (!(root = parse_json_array (name, value, &message)))
-    return message;
-  array = json_node_get_array (root);
-  for (i = 0; i < json_array_get_length (array); i++) {
-    JsonNode *entity = json_array_get_element (array, i);
-
-    if (!is_string (get_member (entity, "customType"), TRUE) ||
-        !is_string (get_member (entity, "text"), TRUE))
-      return g_strdup_printf ("%s[%u] must be an object with string "
-          "\"customType\" and \"text\"", name, i);
-  }
-  return NULL;
+  if (is_string (item, FALSE))
+    return NULL;
+  return g_strdup_printf ("%s[%u] must be a string", name, i);
 }
 
 static gchar *
-check_channel_metadata (const gchar * name, const gchar * value)
+check_entity (const gchar * name, JsonNode * entity, guint i)
 {
-  g_autoptr (JsonNode) root = NULL;
-  gchar *message = NULL;
-  JsonArray *array;
-  guint i;
+  if (is_string (get_member (entity, "customType"), TRUE) &&
+      is_string (get_member (entity, "text"), TRUE))
+    return NULL;
+  return g_strdup_printf ("%s[%u] must be an object with string "
+      "\"customType\" and \"text\"", name, i);
+}
 
-  if (!(root = parse_json_array (name, value, &message)))
-    return message;
-  array = json_node_get_array (root);
-  for (i = 0; i < json_array_get_length (array); i++) {
-    JsonNode *item = json_array_get_element (array, i);
-    JsonNode *channel = get_member (item, "channel");
-    JsonNode *speaker = get_member (item, "speaker");
-    JsonNode *email = speaker ? get_member (speaker, "email") : NULL;
+static gchar *
+check_channel (const gchar * name, JsonNode * item, guint i)
+{
+  JsonNode *channel = get_member (item, "channel");
+  JsonNode *speaker = get_member (item, "speaker");
+  JsonNode *email = speaker ? get_member (speaker, "email") : NULL;
 
-    if (!channel || !JSON_NODE_HOLDS_VALUE (channel) ||
-        json_node_get_value_type (channel) != G_TYPE_INT64 ||
-        json_node_get_int (channel) < 1)
-      return g_strdup_printf ("%s[%u]: \"channel\" must be a whole number "
-          "from 1", name, i);
-    if (!speaker || !is_string (get_member (speaker, "name"), FALSE) ||
-        (email && !is_string (email, FALSE)))
-      return g_strdup_printf ("%s[%u]: \"speaker\" must be an object with a "
-          "string \"name\" and optionally a string \"email\"", name, i);
-  }
+  if (!channel || !JSON_NODE_HOLDS_VALUE (channel) ||
+      json_node_get_value_type (channel) != G_TYPE_INT64 ||
+      json_node_get_int (channel) < 1)
+    return g_strdup_printf ("%s[%u]: \"channel\" must be a whole number "
+        "from 1", name, i);
+  if (!speaker || !is_string (get_member (speaker, "name"), FALSE) ||
+      (email && !is_string (email, FALSE)))
+    return g_strdup_printf ("%s[%u]: \"speaker\" must be an object with a "
+        "string \"name\" and optionally a string \"email\"", name, i);
   return NULL;
 }
 
@@ -218,60 +209,56 @@ check_channel_metadata (const gchar * name, const gchar * value)
  * little punctuation) are advice, not rules the API enforces: the plugin
  * warns about them, so this server takes them. */
 static gchar *
-check_tracker (JsonNode * tracker, guint index)
+check_tracker (const gchar * name, JsonNode * tracker, guint index)
 {
-  JsonNode *vocabulary;
-  const gchar *name;
+  JsonArray *vocabulary;
+  JsonNode *node;
+  const gchar *tracker_name;
   guint i;
 
   if (!JSON_NODE_HOLDS_OBJECT (tracker))
-    return g_strdup_printf ("trackers[%u] must be an object", index);
+    return g_strdup_printf ("%s[%u] must be an object", name, index);
   if (get_member (tracker, "id")) {
     if (is_string (get_member (tracker, "id"), TRUE))
       return NULL;
-    return g_strdup_printf ("trackers[%u]: \"id\" must be a non-empty string",
-        index);
+    return g_strdup_printf ("%s[%u]: \"id\" must be a non-empty string",
+        name, index);
   }
   if (!is_string (get_member (tracker, "name"), TRUE))
-    return g_strdup_printf ("trackers[%u] needs a non-empty \"name\" and a "
-        "\"vocabulary\", or an \"id\"", index);
+    return g_strdup_printf ("%s[%u] needs a non-empty \"name\" and a "
+        "\"vocabulary\", or an \"id\"", name, index);
 
-  name = json_node_get_string (get_member (tracker, "name"));
-  vocabulary = get_member (tracker, "vocabulary");
-  if (!vocabulary || !JSON_NODE_HOLDS_ARRAY (vocabulary) ||
-      json_array_get_length (json_node_get_array (vocabulary)) == 0)
-    return g_strdup_printf ("trackers[%u] (\"%s\"): \"vocabulary\" must be a "
-        "non-empty array of phrases", index, name);
+  tracker_name = json_node_get_string (get_member (tracker, "name"));
+  node = get_member (tracker, "vocabulary");
+  if (!node || !JSON_NODE_HOLDS_ARRAY (node) ||
+      json_array_get_length (json_node_get_array (node)) == 0)
+    return g_strdup_printf ("%s[%u] (\"%s\"): \"vocabulary\" must be a "
+        "non-empty array of phrases", name, index, tracker_name);
 
-  for (i = 0; i < json_array_get_length (json_node_get_array (vocabulary));
-      i++) {
-    JsonNode *phrase = json_array_get_element (json_node_get_array
-        (vocabulary), i);
-
-    if (!is_string (phrase, TRUE))
-      return g_strdup_printf ("trackers[%u] (\"%s\"): vocabulary[%u] must be "
-          "a non-empty string", index, name, i);
-  }
+  vocabulary = json_node_get_array (node);
+  for (i = 0; i < json_array_get_length (vocabulary); i++)
+    if (!is_string (json_array_get_element (vocabulary, i), TRUE))
+      return g_strdup_printf ("%s[%u] (\"%s\"): vocabulary[%u] must be "
+          "a non-empty string", name, index, tracker_name, i);
   return NULL;
 }
 
 static gchar *
-check_trackers (const gchar * value, JsonNode ** trackers)
+check_custom_vocabulary (const gchar * name, const gchar * value)
 {
-  g_autoptr (JsonNode) root = NULL;
-  gchar *message = NULL;
-  JsonArray *array;
-  guint i;
+  return check_array (name, value, check_vocabulary_item, NULL);
+}
 
-  if (!(root = parse_json_array ("trackers", value, &message)))
-    return message;
-  array = json_node_get_array (root);
-  for (i = 0; i < json_array_get_length (array); i++) {
-    if ((message = check_tracker (json_array_get_element (array, i), i)))
-      return message;
-  }
-  *trackers = g_steal_pointer (&root);
-  return NULL;
+static gchar *
+check_entities (const gchar * name, const gchar * value)
+{
+  return check_array (name, value, check_entity, NULL);
+}
+
+static gchar *
+check_channel_metadata (const gchar * name, const gchar * value)
+{
+  return check_array (name, value, check_channel, NULL);
 }
 
 gchar *
@@ -315,7 +302,8 @@ symbl_local_check_upload_params (GHashTable * params, JsonNode ** trackers)
         "enableSeparateRecognitionPerChannel=true");
 
   value = g_hash_table_lookup (params, "trackers");
-  return value ? check_trackers (value, trackers) : NULL;
+  return value ? check_array ("trackers", value, check_tracker,
+      trackers) : NULL;
 }
 
 gboolean

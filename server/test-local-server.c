@@ -214,8 +214,7 @@ build_message (const gchar * base_url, const Request * request)
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
   }
   if (request->expect_continue)
-    soup_message_headers_set_expectations (headers,
-        SOUP_EXPECTATION_CONTINUE);
+    soup_message_headers_set_expectations (headers, SOUP_EXPECTATION_CONTINUE);
   g_signal_connect (msg, "accept-certificate",
       G_CALLBACK (accept_any_certificate), NULL);
   return msg;
@@ -334,7 +333,7 @@ upload_wav (Fixture * f, const gchar * path)
 
   /* A path that names a conversation appends to it */
   send_request (f, &(Request) {
-        .method = g_str_has_prefix (path, "/v1/process/audio/") ? "PUT" :
+      .method = g_str_has_prefix (path, "/v1/process/audio/") ? "PUT" :
         "POST",.path = path,.token = TOKEN,.content_type = "audio/wav",.body =
         wav}, &reply);
   g_assert_no_error (reply.error);
@@ -389,8 +388,7 @@ fixture_set_up (Fixture * f, gconstpointer data)
   f->server = symbl_local_server_start (options, &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (symbl_local_server_get_url (f->server),
-          options->tls_cert_file ? "https://127.0.0.1:" :
-          "http://127.0.0.1:"));
+          options->tls_cert_file ? "https://127.0.0.1:" : "http://127.0.0.1:"));
   f->session = new_session ();
 }
 
@@ -419,7 +417,7 @@ test_upload_audio (Fixture * f, gconstpointer data)
   GStatBuf buf;
 
   send_request (f, &(Request) {
-        .method = "POST",.path = path,.token = TOKEN,.content_type =
+      .method = "POST",.path = path,.token = TOKEN,.content_type =
         "audio/wav",.body = wav}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 201);
@@ -482,11 +480,11 @@ test_upload_append (Fixture * f, gconstpointer data)
   g_assert_cmpstr (second_job, !=, first_job);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "PUT",.path = put_video,.token =
-              TOKEN,.content_type = "video/mp4",.body = mp4}), ==, 201);
+          .method = "PUT",.path = put_video,.token =
+            TOKEN,.content_type = "video/mp4",.body = mp4}), ==, 201);
 
   send_request (f, &(Request) {
-        .method = "PUT",.path = "/v1/process/audio/1234567890123456",.token =
+      .method = "PUT",.path = "/v1/process/audio/1234567890123456",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 404, "1234567890123456");
   reply_clear (&reply);
@@ -510,9 +508,9 @@ test_recorded_before_answer (Fixture * f, gconstpointer data)
       g_assert_true (symbl_local_server_add_fault_text (f->server, fault,
               NULL));
     send_request (f, &(Request) {
-          .method = "POST",.path = "/v1/process/audio",.token =
-          i % 2 ? TOKEN : NULL,.content_type = "audio/wav",.body = wav},
-        &reply);
+        .method = "POST",.path = "/v1/process/audio",.token =
+          i % 2 ? TOKEN : NULL,.content_type = "audio/wav",.body = wav}
+        , &reply);
     reply_clear (&reply);
     requests = symbl_local_server_get_requests (f->server);
     g_assert_cmpuint (requests->len, ==, i + 1);
@@ -528,7 +526,7 @@ test_auth (Fixture * f, gconstpointer data)
   Reply reply = { 0, };
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.content_type =
+      .method = "POST",.path = "/v1/process/audio",.content_type =
         "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 401, NULL);
   g_assert_cmpstr (reply.body, ==,
@@ -536,19 +534,19 @@ test_auth (Fixture * f, gconstpointer data)
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         "wrong",.content_type = "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 401, "Token validation failed");
   reply_clear (&reply);
 
   /* The deprecated header still works */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.api_key =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.api_key =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/job/x"}), ==, 401);
+          .method = "GET",.path = "/v1/job/x"}), ==, 401);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/conversations/1/trackers-detected"}),
+          .method = "GET",.path = "/v1/conversations/1/trackers-detected"}),
       ==, 401);
 }
 
@@ -560,7 +558,7 @@ test_content_length (Fixture * f, gconstpointer data)
   Reply reply = { 0, };
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.stream = stream,.stream_length =
         -1}, &reply);
   assert_error_reply (&reply, 411, "Content-Length");
@@ -576,46 +574,45 @@ test_content_type (Fixture * f, gconstpointer data)
   Reply reply = { 0, };
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/ogg",.body = wav}, &reply);
   assert_error_reply (&reply, 415,
       "audio/wav, audio/mpeg, audio/mp3, audio/wave");
   reply_clear (&reply);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "Audio/WAV; codecs=1",.body = wav}), ==,
-      201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "Audio/WAV; codecs=1",.body = wav}), ==, 201);
   /* Audio without Content-Type: the format is detected */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.body = wav}), ==, 201);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/video",.token =
+      .method = "POST",.path = "/v1/process/video",.token =
         TOKEN,.body = mp4}, &reply);
   assert_error_reply (&reply, 415, "video/mp4");
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/video",.token =
+      .method = "POST",.path = "/v1/process/video",.token =
         TOKEN,.content_type = "video/webm",.body = mp4}, &reply);
   assert_error_reply (&reply, 415, "video/mp4");
   reply_clear (&reply);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/video",.token =
-              TOKEN,.content_type = "video/mp4",.body = mp4}), ==, 201);
+          .method = "POST",.path = "/v1/process/video",.token =
+            TOKEN,.content_type = "video/mp4",.body = mp4}), ==, 201);
 
   /* The body must look like what the endpoint takes */
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/video",.token =
+      .method = "POST",.path = "/v1/process/video",.token =
         TOKEN,.content_type = "video/mp4",.body = wav}, &reply);
   assert_error_reply (&reply, 400, "Unsupported media format");
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = junk}, &reply);
   assert_error_reply (&reply, 400, "Unsupported media format");
   reply_clear (&reply);
@@ -664,8 +661,9 @@ test_query_validation (Fixture * f, gconstpointer data)
         bad[i].value);
 
     send_request (f, &(Request) {
-          .method = "POST",.path = path,.token = TOKEN,.content_type =
-          "audio/wav",.body = wav}, &reply);
+        .method = "POST",.path = path,.token = TOKEN,.content_type =
+          "audio/wav",.body = wav}
+        , &reply);
     assert_error_reply (&reply, 400, bad[i].part);
     reply_clear (&reply);
   }
@@ -682,28 +680,32 @@ test_query_validation (Fixture * f, gconstpointer data)
       "\"email\":\"a@example.com\"}},{\"channel\":2,\"speaker\":"
       "{\"name\":\"B\"}}]");
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = good,.token = TOKEN,.content_type =
-              "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = good,.token = TOKEN,.content_type =
+            "audio/wav",.body = wav}
+      ), ==, 201);
 
   bad_channel = with_query ("/v1/process/audio?"
       "enableSeparateRecognitionPerChannel=true", "channelMetadata",
       "[{\"channel\":0,\"speaker\":{\"name\":\"A\"}}]");
   send_request (f, &(Request) {
-        .method = "POST",.path = bad_channel,.token = TOKEN,.content_type =
-        "audio/wav",.body = wav}, &reply);
+      .method = "POST",.path = bad_channel,.token = TOKEN,.content_type =
+        "audio/wav",.body = wav}
+      , &reply);
   assert_error_reply (&reply, 400, "channelMetadata[0]");
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
-        TOKEN,.content_type = "audio/wav",.body = empty}, &reply);
+      .method = "POST",.path = "/v1/process/audio",.token =
+        TOKEN,.content_type = "audio/wav",.body = empty}
+      , &reply);
   assert_error_reply (&reply, 400, "empty");
   reply_clear (&reply);
 
   too_long = g_strdup_printf ("/v1/process/audio?name=%0*d", 9000, 0);
   send_request (f, &(Request) {
-        .method = "POST",.path = too_long,.token = TOKEN,.content_type =
-        "audio/wav",.body = wav}, &reply);
+      .method = "POST",.path = too_long,.token = TOKEN,.content_type =
+        "audio/wav",.body = wav}
+      , &reply);
   assert_error_reply (&reply, 414, "8192");
   reply_clear (&reply);
 }
@@ -719,7 +721,7 @@ test_early_refusal (Fixture * f, gconstpointer data)
   Reply reply = { 0, };
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.content_type =
+      .method = "POST",.path = "/v1/process/audio",.content_type =
         "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 401, NULL);
   g_assert_cmpstr (reply.connection, ==, "close");
@@ -730,7 +732,7 @@ test_early_refusal (Fixture * f, gconstpointer data)
   symbl_recorded_request_free (recorded);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.content_type =
+      .method = "POST",.path = "/v1/process/audio",.content_type =
         "audio/wav",.body = wav,.expect_continue = TRUE}, &reply);
   assert_error_reply (&reply, 401, NULL);
   reply_clear (&reply);
@@ -739,9 +741,9 @@ test_early_refusal (Fixture * f, gconstpointer data)
   symbl_recorded_request_free (recorded);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.body = wav,.expect_continue =
-              TRUE}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav,.expect_continue =
+            TRUE}), ==, 201);
 }
 
 static void
@@ -751,11 +753,11 @@ test_not_found (Fixture * f, gconstpointer data)
   SymblRecordedRequest *recorded;
 
   send_request (f, &(Request) {
-        .method = "GET",.path = "/v2/nothing",.token = TOKEN}, &reply);
+      .method = "GET",.path = "/v2/nothing",.token = TOKEN}, &reply);
   assert_error_reply (&reply, 404, "/v2/nothing");
   reply_clear (&reply);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/process/audio",.token = TOKEN}),
+          .method = "GET",.path = "/v1/process/audio",.token = TOKEN}),
       ==, 404);
 
   recorded = get_request (f, 1);
@@ -778,14 +780,13 @@ static gchar *
 generate_token (Fixture * f, guint * expires_in)
 {
   g_autoptr (GBytes) body = credentials ("application",
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID,
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
   g_autoptr (JsonNode) root = NULL;
   Reply reply = { 0, };
   gchar *token;
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.content_type =
+      .method = "POST",.path = "/oauth2/token:generate",.content_type =
         "application/json",.body = body}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 200);
@@ -806,8 +807,7 @@ test_token (Fixture * f, gconstpointer data)
   g_autoptr (GBytes) bad_secret = credentials ("application",
       SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, "nope");
   g_autoptr (GBytes) bad_type = credentials ("user",
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID,
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
   g_autoptr (GBytes) missing = g_bytes_new_static ("{\"type\":"
       "\"application\"}", 22);
   g_autoptr (GBytes) not_json = g_bytes_new_static ("appId=x", 7);
@@ -821,30 +821,30 @@ test_token (Fixture * f, gconstpointer data)
   other = generate_token (f, &expires_in);
   g_assert_cmpstr (token, !=, other);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              token,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            token,.content_type = "audio/wav",.body = wav}), ==, 201);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.body =
+      .method = "POST",.path = "/oauth2/token:generate",.body =
         bad_secret}, &reply);
   assert_error_reply (&reply, 401, NULL);
   g_assert_null (strstr (reply.body, "nope"));
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.body = bad_type},
+      .method = "POST",.path = "/oauth2/token:generate",.body = bad_type},
       &reply);
   assert_error_reply (&reply, 400, "type");
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.body = missing},
+      .method = "POST",.path = "/oauth2/token:generate",.body = missing},
       &reply);
   assert_error_reply (&reply, 400, "appSecret");
   reply_clear (&reply);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.body = not_json},
+      .method = "POST",.path = "/oauth2/token:generate",.body = not_json},
       &reply);
   assert_error_reply (&reply, 400, "JSON");
   reply_clear (&reply);
@@ -864,12 +864,10 @@ test_token_expiry (Fixture * f, gconstpointer data)
   g_assert_cmpuint (expires_in, ==, 1);
   /* 404, not 401: the token got through */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/job/unknown",.token = token}), ==,
-      404);
+          .method = "GET",.path = "/v1/job/unknown",.token = token}), ==, 404);
   g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/job/unknown",.token = token}), ==,
-      401);
+          .method = "GET",.path = "/v1/job/unknown",.token = token}), ==, 401);
 }
 
 /* Jobs */
@@ -883,7 +881,7 @@ job_status (Fixture * f, const gchar * job_id)
   gchar *status;
 
   send_request (f, &(Request) {
-        .method = "GET",.path = path,.token = TOKEN}, &reply);
+      .method = "GET",.path = path,.token = TOKEN}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 200);
   id = json_string (reply.body, "id");
@@ -930,8 +928,7 @@ test_job_status (Fixture * f, gconstpointer data)
           NULL));
   /* Only uploads take a job-fails fault */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/job/unknown",.token = TOKEN}), ==,
-      404);
+          .method = "GET",.path = "/v1/job/unknown",.token = TOKEN}), ==, 404);
   failing = upload_wav (f, "/v1/process/audio");
   failing_job = json_string (failing, "jobId");
   failed_progress = follow_job (f, failing_job);
@@ -940,7 +937,7 @@ test_job_status (Fixture * f, gconstpointer data)
   g_assert_cmpstr (status, ==, "completed");
 
   send_request (f, &(Request) {
-        .method = "GET",.path = "/v1/job/unknown",.token = TOKEN}, &reply);
+      .method = "GET",.path = "/v1/job/unknown",.token = TOKEN}, &reply);
   assert_error_reply (&reply, 404, "unknown");
   reply_clear (&reply);
 }
@@ -956,7 +953,7 @@ get_trackers (Fixture * f, const gchar * conversation_id, const gchar * name)
   JsonNode *root;
 
   send_request (f, &(Request) {
-        .method = "GET",.path = path,.token = TOKEN}, &reply);
+      .method = "GET",.path = path,.token = TOKEN}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 200);
   root = parse_json (reply.body);
@@ -973,8 +970,7 @@ assert_vocabulary_match (JsonObject * match, const gchar * phrase)
 
   g_assert_cmpstr (json_object_get_string_member (match, "type"), ==,
       "vocabulary");
-  g_assert_cmpstr (json_object_get_string_member (match, "value"), ==,
-      phrase);
+  g_assert_cmpstr (json_object_get_string_member (match, "value"), ==, phrase);
   g_assert_cmpuint (json_array_get_length (refs), ==, 1);
   ref = json_array_get_object_element (refs, 0);
   g_assert_true (json_object_has_member (ref, "id"));
@@ -1043,7 +1039,7 @@ test_trackers_detected (Fixture * f, gconstpointer data)
   g_assert_true (json_node_equal (detected, deprecated));
 
   send_request (f, &(Request) {
-        .method = "GET",.path =
+      .method = "GET",.path =
         "/v1/conversations/1234567890123456/trackers-detected",.token =
         TOKEN}, &reply);
   assert_error_reply (&reply, 404, "1234567890123456");
@@ -1066,10 +1062,10 @@ test_fault_status (Fixture * f, gconstpointer data)
   symbl_local_server_add_fault (f->server, &unavailable);
   /* Not an upload: the fault waits */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/v1/job/x",.token = TOKEN}), ==, 404);
+          .method = "GET",.path = "/v1/job/x",.token = TOKEN}), ==, 404);
 
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 503, "injected 503");
   g_assert_cmpstr (reply.retry_after, ==, "7");
@@ -1085,7 +1081,7 @@ test_fault_status (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server, "status=429",
           NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 429, "concurrent jobs");
   g_assert_nonnull (strstr (reply.body, "\"statusCode\":429"));
@@ -1096,7 +1092,7 @@ test_fault_status (Fixture * f, gconstpointer data)
           "status=500,retry-after=2,body={\"message\":\"boom\",\"a\":[1,2]}",
           NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   g_assert_cmpuint (reply.status, ==, 500);
   g_assert_cmpstr (reply.body, ==, "{\"message\":\"boom\",\"a\":[1,2]}");
@@ -1105,8 +1101,8 @@ test_fault_status (Fixture * f, gconstpointer data)
 
   /* Used up */
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
 }
 
 static void
@@ -1119,7 +1115,7 @@ test_fault_drop (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server, "drop=4096",
           NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   g_assert_nonnull (reply.error);
   g_test_message ("client error after a drop: %s", reply.error->message);
@@ -1136,7 +1132,7 @@ test_fault_drop (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server,
           "drop=0,path=/v1/job/", NULL));
   send_request (f, &(Request) {
-        .method = "GET",.path = "/v1/job/x",.token = TOKEN}, &reply);
+      .method = "GET",.path = "/v1/job/x",.token = TOKEN}, &reply);
   g_assert_nonnull (reply.error);
   reply_clear (&reply);
 
@@ -1144,14 +1140,14 @@ test_fault_drop (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server,
           "drop=100000000", NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   g_assert_nonnull (reply.error);
   reply_clear (&reply);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
   g_assert_true (symbl_local_server_wait_requests (f->server, 4, WAIT_MS));
   recorded = get_request (f, 2);
   g_assert_cmpuint (recorded->status, ==, 0);
@@ -1170,7 +1166,7 @@ test_fault_stall (Fixture * f, gconstpointer data)
           NULL));
   start = g_get_monotonic_time ();
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 201);
@@ -1183,7 +1179,7 @@ test_fault_stall (Fixture * f, gconstpointer data)
           NULL));
   start = g_get_monotonic_time ();
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.content_type =
+      .method = "POST",.path = "/v1/process/audio",.content_type =
         "audio/wav",.body = wav}, &reply);
   assert_error_reply (&reply, 401, NULL);
   g_assert_cmpint (g_get_monotonic_time () - start, >=,
@@ -1205,7 +1201,7 @@ stalled_client_thread (gpointer data)
   g_autoptr (GBytes) wav = make_wav (1000);
 
   send_with (session, client->url, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &client->reply);
   return NULL;
 }
@@ -1229,8 +1225,7 @@ test_fault_stall_until_stop (Fixture * f, gconstpointer data)
       "1-POST-audio.body", NULL);
   deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
   while (!(g_file_test (body_path, G_FILE_TEST_EXISTS) &&
-          file_size (body_path) == 2044) &&
-      g_get_monotonic_time () < deadline)
+          file_size (body_path) == 2044) && g_get_monotonic_time () < deadline)
     g_usleep (10 * G_TIME_SPAN_MILLISECOND);
   g_usleep (200 * G_TIME_SPAN_MILLISECOND);
   g_assert_false (symbl_local_server_wait_requests (f->server, 1, 0));
@@ -1238,8 +1233,7 @@ test_fault_stall_until_stop (Fixture * f, gconstpointer data)
   start = g_get_monotonic_time ();
   symbl_local_server_stop (f->server);
   f->server = NULL;
-  g_assert_cmpint (g_get_monotonic_time () - start, <,
-      2 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_TIME_SPAN_SECOND);
 
   g_thread_join (thread);
   g_assert_nonnull (client.reply.error);
@@ -1257,7 +1251,7 @@ test_fault_reply (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server,
           "reply={\"conversationId\": 12, \"jobId\"", NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/v1/process/audio",.token =
+      .method = "POST",.path = "/v1/process/audio",.token =
         TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
   g_assert_no_error (reply.error);
   g_assert_cmpuint (reply.status, ==, 201);
@@ -1268,8 +1262,7 @@ test_fault_reply (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server,
           "path=/oauth2/,reply={\"expiresIn\": 60}", NULL));
   send_request (f, &(Request) {
-        .method = "POST",.path = "/oauth2/token:generate",.body = body},
-      &reply);
+      .method = "POST",.path = "/oauth2/token:generate",.body = body}, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
   g_assert_cmpstr (reply.body, ==, "{\"expiresIn\": 60}");
   reply_clear (&reply);
@@ -1286,8 +1279,7 @@ test_fault_text (Fixture * f, gconstpointer data)
   };
   g_autoptr (GBytes) wav = make_wav (100);
   g_autoptr (GBytes) body = credentials ("application",
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID,
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
   const Request upload = {.method = "POST",.path =
         "/v1/process/audio",.token = TOKEN,.content_type =
         "audio/wav",.body = wav
@@ -1309,8 +1301,8 @@ test_fault_text (Fixture * f, gconstpointer data)
   g_assert_true (symbl_local_server_add_fault_text (f->server,
           "status=503,count=2,path=/v1/process", NULL));
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/oauth2/token:generate",.body =
-              body}), ==, 200);
+          .method = "POST",.path = "/oauth2/token:generate",.body = body}
+      ), ==, 200);
   g_assert_cmpuint (send_for_status (f, &upload), ==, 503);
   g_assert_cmpuint (send_for_status (f, &upload), ==, 503);
   g_assert_cmpuint (send_for_status (f, &upload), ==, 201);
@@ -1325,8 +1317,7 @@ test_local_endpoints (Fixture * f, gconstpointer data)
   g_autoptr (GBytes) fault = g_bytes_new_static ("status=502\n", 11);
   g_autoptr (GBytes) bad_fault = g_bytes_new_static ("status=1", 8);
   g_autoptr (GBytes) token_body = credentials ("application",
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID,
-      SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET);
   g_autoptr (JsonNode) listing = NULL;
   g_autoptr (GPtrArray) requests = NULL;
   g_autofree gchar *token = NULL;
@@ -1335,25 +1326,23 @@ test_local_endpoints (Fixture * f, gconstpointer data)
   Reply reply = { 0, };
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/__local/faults",.body = fault}), ==,
-      204);
+          .method = "POST",.path = "/__local/faults",.body = fault}), ==, 204);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 502);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 502);
   send_request (f, &(Request) {
-        .method = "POST",.path = "/__local/faults",.body = bad_fault},
-      &reply);
+      .method = "POST",.path = "/__local/faults",.body = bad_fault}, &reply);
   assert_error_reply (&reply, 400, "status=");
   reply_clear (&reply);
 
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.api_key =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.api_key =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
   token = generate_token (f, &expires_in);
   g_assert_true (symbl_local_server_wait_requests (f->server, 3, WAIT_MS));
 
   send_request (f, &(Request) {
-        .method = "GET",.path = "/__local/requests"}, &reply);
+      .method = "GET",.path = "/__local/requests"}, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
   /* No secret leaves the server */
   g_assert_null (strstr (reply.body, TOKEN));
@@ -1363,8 +1352,7 @@ test_local_endpoints (Fixture * f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (listing)), ==,
       3);
   first = json_array_get_object_element (json_node_get_array (listing), 0);
-  g_assert_cmpstr (json_object_get_string_member (first, "method"), ==,
-      "POST");
+  g_assert_cmpstr (json_object_get_string_member (first, "method"), ==, "POST");
   g_assert_cmpstr (json_object_get_string_member (first, "path"), ==,
       "/v1/process/audio");
   g_assert_cmpint (json_object_get_int_member (first, "status"), ==, 502);
@@ -1386,9 +1374,9 @@ test_local_endpoints (Fixture * f, gconstpointer data)
   requests = symbl_local_server_get_requests (f->server);
   g_assert_cmpuint (requests->len, ==, 3);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "DELETE",.path = "/__local/requests"}), ==, 204);
+          .method = "DELETE",.path = "/__local/requests"}), ==, 204);
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "GET",.path = "/__local/nothing"}), ==, 404);
+          .method = "GET",.path = "/__local/nothing"}), ==, 404);
   g_clear_pointer (&requests, g_ptr_array_unref);
   requests = symbl_local_server_get_requests (f->server);
   g_assert_cmpuint (requests->len, ==, 0);
@@ -1424,9 +1412,9 @@ test_big_upload (Fixture * f, gconstpointer data)
   rss_before = peak_rss_kb ();
   start = g_get_monotonic_time ();
   g_assert_cmpuint (send_for_status (f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.stream =
-              stream,.stream_length = size}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.stream =
+            stream,.stream_length = size}), ==, 201);
   rss_after = peak_rss_kb ();
   g_test_message ("%" G_GUINT64_FORMAT " bytes in %.1f s; peak RSS %ld kB "
       "-> %ld kB (+%ld kB)", size, (g_get_monotonic_time () - start) / 1e6,
@@ -1501,8 +1489,9 @@ test_concurrent_uploads (Fixture * f, gconstpointer data)
   for (i = 0; i < n_clients; i++) {
     g_autoptr (SoupMessage) msg = build_message (symbl_local_server_get_url
         (f->server), &(Request) {
-          .method = "POST",.path = "/v1/process/audio",.token =
-          TOKEN,.content_type = "audio/wav",.body = wav});
+        .method = "POST",.path = "/v1/process/audio",.token =
+          TOKEN,.content_type = "audio/wav",.body = wav}
+    );
 
     soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT,
         NULL, on_concurrent_reply, &concurrent);
@@ -1547,7 +1536,8 @@ test_no_descriptor_leak (Fixture * f, gconstpointer data)
     Reply reply = { 0, };
 
     send_with (session, symbl_local_server_get_url (f->server), &(Request) {
-          .method = "GET",.path = "/v1/job/x",.token = TOKEN}, &reply);
+        .method = "GET",.path = "/v1/job/x",.token = TOKEN}
+        , &reply);
     g_assert_cmpuint (reply.status, ==, 404);
     reply_clear (&reply);
   }
@@ -1669,11 +1659,11 @@ test_tls (void)
   options.tls_key_file = key;
   fixture_set_up (&f, &options);
   g_assert_cmpuint (send_for_status (&f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.token =
-              TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
   g_assert_cmpuint (send_for_status (&f, &(Request) {
-              .method = "POST",.path = "/v1/process/audio",.content_type =
-              "audio/wav",.body = wav}), ==, 401);
+          .method = "POST",.path = "/v1/process/audio",.content_type =
+            "audio/wav",.body = wav}), ==, 401);
   fixture_tear_down (&f, NULL);
 
   g_unlink (cert);

@@ -77,8 +77,7 @@ build_encoder (GstSymblSink * self)
   GstElement *encoder;
 
   remove_encoder (self);
-  encoder = symbl_encoding_new_audio (self->format, GST_ELEMENT (self),
-      &error);
+  encoder = symbl_encoding_new_audio (self->format, GST_ELEMENT (self), &error);
   if (!encoder) {
     GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("%s", error->message),
         (NULL));
@@ -278,8 +277,7 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
   bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_symbl_sink_handle_message);
 
   gst_type_mark_as_plugin_api (SYMBL_TYPE_AUDIO_FORMAT, 0);
-  GST_DEBUG_CATEGORY_INIT (gst_symbl_sink_debug, "symblsink", 0,
-      "Symbl sink");
+  GST_DEBUG_CATEGORY_INIT (gst_symbl_sink_debug, "symblsink", 0, "Symbl sink");
 }
 
 static void

@@ -280,8 +280,7 @@ handle_segment (GstSymblUploadSink * self, GstEvent * event)
     return TRUE;
   if (!self->spool && !open_spool (self))
     return FALSE;
-  GST_DEBUG_OBJECT (self, "seeking to byte %" G_GUINT64_FORMAT,
-      segment->start);
+  GST_DEBUG_OBJECT (self, "seeking to byte %" G_GUINT64_FORMAT, segment->start);
   if (!symbl_spool_seek (self->spool, segment->start, &error)) {
     post_write_error (self, error);
     g_error_free (error);

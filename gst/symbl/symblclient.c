@@ -10,7 +10,11 @@
 /* Enough of a non-JSON error body to tell what answered. */
 #define MAX_MESSAGE_CHARS 200
 
-G_DEFINE_QUARK (symbl-client-error-quark, symbl_client_error);
+GQuark
+symbl_client_error_quark (void)
+{
+  return g_quark_from_static_string ("symbl-client-error-quark");
+}
 
 struct _SymblClient
 {
@@ -168,8 +172,7 @@ submission_path (const SymblSubmission * submission)
 }
 
 gchar *
-symbl_client_describe (SymblClient * client,
-    const SymblSubmission * submission)
+symbl_client_describe (SymblClient * client, const SymblSubmission * submission)
 {
   g_autofree gchar *path = submission_path (submission);
 
@@ -185,6 +188,7 @@ parse_retry_after (SoupMessage * msg)
       "Retry-After");
   g_autoptr (GDateTime) when = NULL;
   g_autoptr (GDateTime) now = NULL;
+  GTimeSpan wait;
   gchar *end;
   gint64 seconds;
 
@@ -197,7 +201,8 @@ parse_retry_after (SoupMessage * msg)
   if (!when)
     return -1;
   now = g_date_time_new_now_utc ();
-  return MAX (0, (gint) (g_date_time_difference (when, now) / G_TIME_SPAN_SECOND));
+  wait = g_date_time_difference (when, now);
+  return CLAMP (wait / G_TIME_SPAN_SECOND, 0, G_MAXINT);
 }
 
 static GBytes *

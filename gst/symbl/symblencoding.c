@@ -110,8 +110,7 @@ symbl_encoding_new_audio (SymblAudioFormat format, GstElement * owner,
 {
   g_autoptr (GstCaps) speech = gst_caps_new_simple ("audio/x-raw",
       "format", G_TYPE_STRING, "S16LE",
-      "rate", G_TYPE_INT, SYMBL_SPEECH_RATE,
-      "channels", G_TYPE_INT, 1, NULL);
+      "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
   const gchar *convert[] = { "audioconvert", "audioresample", "capsfilter",
     NULL
   };

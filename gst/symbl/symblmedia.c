@@ -46,7 +46,8 @@ symbl_media_format_from_caps (const GstCaps * caps, GError ** error)
     return format_named ("wav");
   if (g_str_equal (media, "audio/x-flac"))
     return format_named ("flac");
-  if (g_str_equal (media, "audio/ogg") || g_str_equal (media, "application/ogg"))
+  if (g_str_equal (media, "audio/ogg")
+      || g_str_equal (media, "application/ogg"))
     return format_named ("ogg");
   if (g_str_equal (media, "audio/x-m4a"))
     return format_named ("m4a");

@@ -71,8 +71,7 @@ symbl_spool_create (const gchar * dir, const gchar * label,
 }
 
 static gboolean
-write_all (SymblSpool * spool, const guint8 * data, gsize size,
-    GError ** error)
+write_all (SymblSpool * spool, const guint8 * data, gsize size, GError ** error)
 {
   while (size > 0) {
     gssize n = write (spool->fd, data, size);

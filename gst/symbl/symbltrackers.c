@@ -6,16 +6,21 @@
  * whole text travels in a URL anyway. */
 #define MAX_TRACKERS_FILE_SIZE (1024 * 1024)
 
-G_DEFINE_QUARK (symbl-trackers-error-quark, symbl_trackers_error);
+GQuark
+symbl_trackers_error_quark (void)
+{
+  return g_quark_from_static_string ("symbl-trackers-error-quark");
+}
 
-static gboolean
-fail (GError ** error, const gchar * origin, guint index, const gchar * name,
-    const gchar * format, ...) G_GNUC_PRINTF (5, 6);
-
-/* Every shape error starts the same way: which tracker, and where from. */
 static gboolean
 fail (GError ** error, const gchar * origin, guint index, const gchar * name,
     const gchar * format, ...)
+G_GNUC_PRINTF (5, 6);
+
+/* Every shape error starts the same way: which tracker, and where from. */
+     static gboolean
+         fail (GError ** error, const gchar * origin, guint index,
+    const gchar * name, const gchar * format, ...)
 {
   g_autofree gchar *what = NULL;
   g_autofree gchar *which = NULL;

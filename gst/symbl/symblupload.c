@@ -6,7 +6,11 @@
 #define USER_AGENT "GStreamer symblsink/" VERSION
 #define DEFAULT_TIMEOUT_S 60
 
-G_DEFINE_QUARK (symbl-upload-error-quark, symbl_upload_error);
+GQuark
+symbl_upload_error_quark (void)
+{
+  return g_quark_from_static_string ("symbl-upload-error-quark");
+}
 
 struct _SymblUpload
 {

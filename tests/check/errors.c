@@ -175,8 +175,7 @@ expect_upload_error (const gchar * fault, GstResourceError code,
   fail_unless (g_file_get_contents (location, &kept, &kept_size, NULL));
   if (r->body_path) {
     fail_unless (g_file_get_contents (r->body_path, &sent, &sent_size, NULL));
-    fail_unless (kept_size == sent_size
-        && memcmp (kept, sent, kept_size) == 0);
+    fail_unless (kept_size == sent_size && memcmp (kept, sent, kept_size) == 0);
   }
   fail_unless_equals_uint64 (symbl_test_discover (location, NULL),
       GST_SECOND / 2);

@@ -132,8 +132,7 @@ GST_START_TEST (test_file_errors_name_the_file)
   fail_unless (symbl_trackers_load_file (missing, &error) == NULL);
   fail_unless (g_error_matches (error, SYMBL_TRACKERS_ERROR,
           SYMBL_TRACKERS_ERROR_READ));
-  fail_unless (strstr (error->message, missing) != NULL, "%s",
-      error->message);
+  fail_unless (strstr (error->message, missing) != NULL, "%s", error->message);
   g_clear_error (&error);
 
   g_unlink (good);
