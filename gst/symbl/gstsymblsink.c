@@ -2,23 +2,33 @@
  * SECTION:element-symblsink
  * @title: symblsink
  *
- * Records raw audio, encodes it for speech recognition and uploads it to
+ * Records a meeting, encodes it for speech recognition and uploads it to
  * the Symbl.ai Async API with the user's trackers. When the upload is
  * done an element message `symbl-job` carries `conversation-id` and
  * `job-id`, and then EOS reaches the bus.
  *
  * Audio of any format, rate and channel count is converted to 16 kHz mono
- * and encoded as #GstSymblSink:format says; the encoded stream goes to an
- * inner #GstSymblUploadSink, whose properties symblsink shares.
+ * and encoded as #GstSymblSink:format says. With video, audio and video go
+ * into an MP4 (H.264 at #GstSymblSink:video-bitrate, at most 720p and
+ * 30 fps, and AAC) for Symbl's video endpoint. The encoded stream goes to
+ * an inner #GstSymblUploadSink, whose properties symblsink shares.
+ *
+ * Pads: `sink_%u` takes audio or video and learns which from its caps
+ * (what gst-launch-1.0 links to); `audio_%u` and `video` are the same,
+ * typed from the start. The encoders are set up once the kind of every pad
+ * is known, before any data flows.
  *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 -e pulsesrc ! symblsink trackers-location=trackers.json
  * gst-launch-1.0 -e filesrc location=meeting.ogg ! decodebin ! symblsink format=flac trackers-location=trackers.json
+ * gst-launch-1.0 -e v4l2src ! videoconvert ! symblsink name=s pulsesrc ! s.
  * ]|
  */
 #include "config.h"
 #include "gstsymblsink.h"
+
+#include <gst/pbutils/missing-plugins.h>
 
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
@@ -28,13 +38,30 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 #define GST_CAT_DEFAULT gst_symbl_sink_debug
 
 #define DEFAULT_FORMAT SYMBL_AUDIO_FORMAT_WAV
+#define DEFAULT_VIDEO_BITRATE_KBPS 1000
+/* One audio and one video stream: what Symbl's endpoints take. */
+#define MAX_INPUTS 2
 
 enum
 {
   PROP_0,
   PROP_FORMAT,
+  PROP_VIDEO_BITRATE,
   PROP_SETTINGS_FIRST,
 };
+
+typedef enum
+{
+  INPUT_UNKNOWN,                /* a sink_%u pad before its caps */
+  INPUT_AUDIO,
+  INPUT_VIDEO,
+} InputKind;
+
+typedef struct
+{
+  GstPad *pad;                  /* the ghost pad, owned by the element */
+  InputKind kind;
+} Input;
 
 struct _GstSymblSink
 {
@@ -42,24 +69,71 @@ struct _GstSymblSink
 
   GstElement *upload;           /* the inner symbluploadsink, always there */
 
-  GMutex pads_lock;             /* the fields below */
-  GstElement *encoder;          /* NULL until a pad is requested */
-  GstPad *audio_pad;
+  GMutex lock;                  /* the fields below */
+  GCond encoder_ready;          /* an encoder, an error, or flushing */
+  Input inputs[MAX_INPUTS];
+  guint n_inputs;
+  guint next_sink_index;
+  GstElement *encoder;          /* for the inputs; NULL until all are known */
+  gchar *missing;               /* an element the encoder lacks */
+  GError *encoder_error;        /* why there is no encoder */
+  gboolean flushing;            /* going down: stop waiting for an encoder */
+  gboolean flowing;             /* data went in: the encoder is final */
   SymblAudioFormat format;
+  guint video_bitrate;
 };
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE ("sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("audio/x-raw; video/x-raw"));
 
 static GstStaticPadTemplate audio_template =
 GST_STATIC_PAD_TEMPLATE ("audio_%u", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("audio/x-raw"));
+
+static GstStaticPadTemplate video_template =
+GST_STATIC_PAD_TEMPLATE ("video", GST_PAD_SINK, GST_PAD_REQUEST,
+    GST_STATIC_CAPS ("video/x-raw"));
 
 #define gst_symbl_sink_parent_class parent_class
 G_DEFINE_TYPE (GstSymblSink, gst_symbl_sink, GST_TYPE_BIN);
 GST_ELEMENT_REGISTER_DEFINE (symblsink, "symblsink", GST_RANK_NONE,
     GST_TYPE_SYMBL_SINK);
 
+static const gchar *
+input_kind_name (InputKind kind)
+{
+  return kind == INPUT_VIDEO ? "video" : "audio";
+}
+
+static guint
+count_inputs (GstSymblSink * self, InputKind kind)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < self->n_inputs; i++)
+    n += self->inputs[i].kind == kind;
+  return n;
+}
+
+static Input *
+find_input (GstSymblSink * self, GstPad * pad)
+{
+  guint i;
+
+  for (i = 0; i < self->n_inputs; i++)
+    if (self->inputs[i].pad == pad)
+      return &self->inputs[i];
+  return NULL;
+}
+
 static void
 remove_encoder (GstSymblSink * self)
 {
+  guint i;
+
+  for (i = 0; i < self->n_inputs; i++)
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), NULL);
   if (!self->encoder)
     return;
   gst_element_set_state (self->encoder, GST_STATE_NULL);
@@ -67,38 +141,196 @@ remove_encoder (GstSymblSink * self)
   self->encoder = NULL;
 }
 
-/* Puts the encoders for the current pads and format in front of the upload
- * sink. pads_lock held. */
-static gboolean
-build_encoder (GstSymblSink * self)
+/* Puts the encoders for the inputs and format in front of the upload sink,
+ * once the kind of every input is known. A missing element is not an error
+ * yet: it is reported at READY, or when the last caps arrive. Lock held. */
+static void
+rebuild_encoder (GstSymblSink * self)
 {
-  g_autoptr (GstPad) target = NULL;
-  GError *error = NULL;
+  SymblEncodingPlan plan = {
+    .audio = count_inputs (self, INPUT_AUDIO) > 0,
+    .video = count_inputs (self, INPUT_VIDEO) > 0,
+    .audio_format = self->format,
+    .video_bitrate_kbps = self->video_bitrate,
+  };
   GstElement *encoder;
+  guint i;
 
   remove_encoder (self);
-  encoder = symbl_encoding_new_audio (self->format, GST_ELEMENT (self), &error);
+  g_clear_pointer (&self->missing, g_free);
+  g_clear_error (&self->encoder_error);
+  if (count_inputs (self, INPUT_UNKNOWN) > 0 || (!plan.audio && !plan.video))
+    return;
+
+  encoder = symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
   if (!encoder) {
-    GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("%s", error->message),
-        (NULL));
-    g_error_free (error);
-    return FALSE;
+    GST_WARNING_OBJECT (self, "no encoder: %s", self->encoder_error->message);
+    g_cond_broadcast (&self->encoder_ready);
+    return;
   }
+  GST_DEBUG_OBJECT (self, "encoding audio %d, video %d", plan.audio,
+      plan.video);
 
   gst_bin_add (GST_BIN (self), encoder);
-  self->encoder = encoder;
   gst_object_unref (encoder);   /* the bin holds it now */
-  if (!gst_element_link_pads (encoder, "src", self->upload, "sink")) {
-    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL),
-        ("could not link the encoder to the upload sink"));
-    remove_encoder (self);
-    return FALSE;
+  self->encoder = encoder;
+  if (!gst_element_link_pads (encoder, "src", self->upload, "sink"))
+    g_set_error (&self->encoder_error, GST_CORE_ERROR,
+        GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder to the "
+        "upload sink");
+  for (i = 0; i < self->n_inputs; i++) {
+    g_autoptr (GstPad) target = gst_element_get_static_pad (encoder,
+        input_kind_name (self->inputs[i].kind));
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), target);
   }
-
-  target = gst_element_get_static_pad (encoder, "audio");
-  gst_ghost_pad_set_target (GST_GHOST_PAD (self->audio_pad), target);
   gst_element_sync_state_with_parent (encoder);
-  return TRUE;
+  g_cond_broadcast (&self->encoder_ready);
+}
+
+/* Posts the missing-plugin message (with which an application can offer
+ * to install it) and the error. Lock held. */
+static gboolean
+report_encoder_error (GstSymblSink * self)
+{
+  if (self->missing)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_missing_element_message_new (GST_ELEMENT (self), self->missing));
+  if (!self->encoder_error)
+    return TRUE;
+  GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("%s",
+          self->encoder_error->message), (NULL));
+  return FALSE;
+}
+
+/* A sink_%u pad learns its kind from its caps. The caps (and any data
+ * after them) wait here until every pad's kind is known and the encoder is
+ * built, so that nothing reaches a pad without a target. */
+static GstPadProbeReturn
+on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  Input *input;
+  GstCaps *caps;
+  InputKind kind;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
+      "video/x-raw") ? INPUT_VIDEO : INPUT_AUDIO;
+
+  g_mutex_lock (&self->lock);
+  input = find_input (self, pad);
+  if (input && input->kind == INPUT_UNKNOWN) {
+    if (count_inputs (self, kind) > 0) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
+          ("symblsink takes one %s stream, and %s got a second one. Mix "
+              "them first, or record them separately", input_kind_name (kind),
+              GST_PAD_NAME (pad)), (NULL));
+      g_mutex_unlock (&self->lock);
+      return GST_PAD_PROBE_DROP;
+    }
+    GST_DEBUG_OBJECT (pad, "carries %s", input_kind_name (kind));
+    input->kind = kind;
+    rebuild_encoder (self);
+    if (!report_encoder_error (self))
+      ret = GST_PAD_PROBE_DROP;
+  }
+  while (!self->encoder && !self->encoder_error && !self->flushing)
+    g_cond_wait (&self->encoder_ready, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return ret;
+}
+
+/* What a pad offers before the encoder is there: the formats the encoders
+ * take first, so that upstream picks them now and needs no renegotiation
+ * (and drops no frame) once the encoder is in place. */
+static GstPadProbeReturn
+on_input_query (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  g_autoptr (GstPad) target = NULL;
+  g_autoptr (GstCaps) preferred = NULL;
+  g_autoptr (GstCaps) allowed = NULL;
+  GstCaps *filter, *caps;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS
+      && GST_QUERY_TYPE (query) != GST_QUERY_ACCEPT_CAPS)
+    return GST_PAD_PROBE_OK;
+  target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  if (target)
+    return GST_PAD_PROBE_OK;
+
+  allowed = gst_caps_from_string ("video/x-raw, format=I420; "
+      "audio/x-raw, format=S16LE, rate=16000, channels=1; "
+      "video/x-raw; audio/x-raw");
+  preferred = gst_caps_intersect_full (allowed,
+      GST_PAD_TEMPLATE_CAPS (GST_PAD_PAD_TEMPLATE (pad)),
+      GST_CAPS_INTERSECT_FIRST);
+  if (GST_QUERY_TYPE (query) == GST_QUERY_ACCEPT_CAPS) {
+    gst_query_parse_accept_caps (query, &caps);
+    gst_query_set_accept_caps_result (query, gst_caps_can_intersect (caps,
+            preferred));
+    return GST_PAD_PROBE_HANDLED;
+  }
+  gst_query_parse_caps (query, &filter);
+  caps = filter ? gst_caps_intersect_full (filter, preferred,
+      GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (preferred);
+  gst_query_set_caps_result (query, caps);
+  gst_caps_unref (caps);
+  return GST_PAD_PROBE_HANDLED;
+}
+
+/* Once data flows, the encoder can no longer change. Removes itself. */
+static GstPadProbeReturn
+on_first_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+
+  g_mutex_lock (&self->lock);
+  self->flowing = TRUE;
+  g_mutex_unlock (&self->lock);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+static InputKind
+template_kind (GstPadTemplate * templ)
+{
+  if (g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "video"))
+    return INPUT_VIDEO;
+  if (g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ), "audio_%u"))
+    return INPUT_AUDIO;
+  return INPUT_UNKNOWN;
+}
+
+/* Why a pad of @kind cannot be added, or NULL. Lock held. */
+static const gchar *
+refusal (GstSymblSink * self, InputKind kind)
+{
+  if (self->flowing)
+    return "symblsink takes new pads only before data flows";
+  if (self->n_inputs == MAX_INPUTS)
+    return "symblsink takes one audio and one video stream";
+  if (kind == INPUT_VIDEO && count_inputs (self, INPUT_VIDEO) > 0)
+    return "symblsink takes one video stream";
+  if (kind == INPUT_AUDIO && count_inputs (self, INPUT_AUDIO) > 0)
+    return "symblsink takes one audio stream; mix several first "
+        "(audiomixer)";
+  return NULL;
+}
+
+static gchar *
+pad_name (GstSymblSink * self, InputKind kind, const gchar * requested)
+{
+  if (kind == INPUT_VIDEO)
+    return g_strdup ("video");
+  if (kind == INPUT_AUDIO)
+    return g_strdup (requested ? requested : "audio_0");
+  if (requested)
+    return g_strdup (requested);
+  return g_strdup_printf ("sink_%u", self->next_sink_index++);
 }
 
 static GstPad *
@@ -106,27 +338,36 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
     const gchar * name, const GstCaps * caps)
 {
   GstSymblSink *self = GST_SYMBL_SINK (element);
+  InputKind kind = template_kind (templ);
+  g_autofree gchar *pad_name_str = NULL;
+  const gchar *why;
   GstPad *pad;
 
-  g_mutex_lock (&self->pads_lock);
-  if (self->audio_pad) {
-    g_mutex_unlock (&self->pads_lock);
-    GST_ELEMENT_WARNING (self, CORE, PAD,
-        ("symblsink records one audio stream; a second audio pad was "
-            "refused. Mix the streams first (audiomixer)"), (NULL));
+  g_mutex_lock (&self->lock);
+  why = refusal (self, kind);
+  if (why) {
+    g_mutex_unlock (&self->lock);
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("%s", why), (NULL));
     return NULL;
   }
 
-  pad = gst_ghost_pad_new_no_target_from_template (name ? name : "audio_0",
-      templ);
-  self->audio_pad = pad;
-  if (!build_encoder (self)) {
-    self->audio_pad = NULL;
-    g_mutex_unlock (&self->pads_lock);
-    gst_object_unref (pad);
-    return NULL;
-  }
-  g_mutex_unlock (&self->pads_lock);
+  pad_name_str = pad_name (self, kind, name);
+  pad = gst_ghost_pad_new_no_target_from_template (pad_name_str, templ);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      on_input_event, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
+      on_input_query, NULL, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_BUFFER_LIST, on_first_buffer, self, NULL);
+  self->inputs[self->n_inputs].pad = pad;
+  self->inputs[self->n_inputs].kind = kind;
+  self->n_inputs++;
+
+  rebuild_encoder (self);
+  /* Past READY (a pad decodebin adds), nothing else will report it. */
+  if (GST_STATE (self) >= GST_STATE_READY)
+    report_encoder_error (self);
+  g_mutex_unlock (&self->lock);
 
   gst_element_add_pad (element, pad);
   return pad;
@@ -136,14 +377,63 @@ static void
 gst_symbl_sink_release_pad (GstElement * element, GstPad * pad)
 {
   GstSymblSink *self = GST_SYMBL_SINK (element);
+  Input *input;
 
-  g_mutex_lock (&self->pads_lock);
-  if (pad == self->audio_pad) {
-    remove_encoder (self);
-    self->audio_pad = NULL;
+  g_mutex_lock (&self->lock);
+  input = find_input (self, pad);
+  if (input) {
+    *input = self->inputs[--self->n_inputs];
+    /* While disposing, GstBin has already removed the encoder. */
+    if (self->encoder)
+      rebuild_encoder (self);
   }
-  g_mutex_unlock (&self->pads_lock);
+  g_mutex_unlock (&self->lock);
   gst_element_remove_pad (element, pad);
+}
+
+/* NULL -> READY: a missing encoder fails here, before anything records. */
+static gboolean
+check_encoder (GstSymblSink * self)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = report_encoder_error (self);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+static void
+set_flushing (GstSymblSink * self, gboolean flushing)
+{
+  g_mutex_lock (&self->lock);
+  self->flushing = flushing;
+  if (!flushing)
+    self->flowing = FALSE;
+  g_cond_broadcast (&self->encoder_ready);
+  g_mutex_unlock (&self->lock);
+}
+
+static GstStateChangeReturn
+gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (element);
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!check_encoder (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      set_flushing (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      set_flushing (self, TRUE);
+      break;
+    default:
+      break;
+  }
+  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 }
 
 /* Results come from the inner upload sink; applications see them as
@@ -166,19 +456,18 @@ gst_symbl_sink_handle_message (GstBin * bin, GstMessage * message)
   GST_BIN_CLASS (parent_class)->handle_message (bin, message);
 }
 
+/* Format and bitrate shape the encoder: rebuild it if nothing flows yet. */
 static void
-set_format (GstSymblSink * self, SymblAudioFormat format)
+set_encoding_property (GstSymblSink * self, guint prop_id, const GValue * value)
 {
-  GstState state;
-
-  g_mutex_lock (&self->pads_lock);
-  self->format = format;
-  /* A pad requested before the format was set gets the right encoder,
-   * as long as nothing has started flowing. */
-  state = GST_STATE (self);
-  if (self->audio_pad && state <= GST_STATE_READY)
-    build_encoder (self);
-  g_mutex_unlock (&self->pads_lock);
+  g_mutex_lock (&self->lock);
+  if (prop_id == PROP_FORMAT)
+    self->format = g_value_get_enum (value);
+  else
+    self->video_bitrate = g_value_get_uint (value);
+  if (self->encoder && !self->flowing)
+    rebuild_encoder (self);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -193,7 +482,8 @@ gst_symbl_sink_set_property (GObject * object, guint prop_id,
   }
   switch (prop_id) {
     case PROP_FORMAT:
-      set_format (self, g_value_get_enum (value));
+    case PROP_VIDEO_BITRATE:
+      set_encoding_property (self, prop_id, value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -211,16 +501,19 @@ gst_symbl_sink_get_property (GObject * object, guint prop_id, GValue * value,
     g_object_get_property (G_OBJECT (self->upload), pspec->name, value);
     return;
   }
+  g_mutex_lock (&self->lock);
   switch (prop_id) {
     case PROP_FORMAT:
-      g_mutex_lock (&self->pads_lock);
       g_value_set_enum (value, self->format);
-      g_mutex_unlock (&self->pads_lock);
+      break;
+    case PROP_VIDEO_BITRATE:
+      g_value_set_uint (value, self->video_bitrate);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -230,9 +523,9 @@ gst_symbl_sink_dispose (GObject * object)
 
   /* GstBin disposes the children before GstElement releases the request
    * pads: by then the encoder is gone. */
-  g_mutex_lock (&self->pads_lock);
+  g_mutex_lock (&self->lock);
   self->encoder = NULL;
-  g_mutex_unlock (&self->pads_lock);
+  g_mutex_unlock (&self->lock);
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
 
@@ -241,7 +534,10 @@ gst_symbl_sink_finalize (GObject * object)
 {
   GstSymblSink *self = GST_SYMBL_SINK (object);
 
-  g_mutex_clear (&self->pads_lock);
+  g_free (self->missing);
+  g_clear_error (&self->encoder_error);
+  g_cond_clear (&self->encoder_ready);
+  g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -259,18 +555,29 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
 
   g_object_class_install_property (gobject_class, PROP_FORMAT,
       g_param_spec_enum ("format", "Format",
-          "How the recording is encoded for upload", SYMBL_TYPE_AUDIO_FORMAT,
-          DEFAULT_FORMAT, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "How audio alone is encoded for upload (with video, the upload is "
+          "MP4 with AAC audio)", SYMBL_TYPE_AUDIO_FORMAT, DEFAULT_FORMAT,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_VIDEO_BITRATE,
+      g_param_spec_uint ("video-bitrate", "Video bitrate",
+          "H.264 bitrate in kbit/s, when there is video", 1, 100000,
+          DEFAULT_VIDEO_BITRATE_KBPS, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 
+  /* sink_%u first: gst-launch-1.0 links to the first template that fits,
+   * and only sink_%u fits both audio and video. */
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
+  gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_set_static_metadata (element_class,
       "Symbl sink", "Sink/Network",
-      "Records audio, uploads it to the Symbl.ai Async API with conversation "
-      "trackers and posts the conversation and job ids",
+      "Records audio (and video), uploads it to the Symbl.ai Async API with "
+      "conversation trackers and posts the conversation and job ids",
       "gst-symbl developers");
 
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_symbl_sink_change_state);
   element_class->request_new_pad =
       GST_DEBUG_FUNCPTR (gst_symbl_sink_request_new_pad);
   element_class->release_pad = GST_DEBUG_FUNCPTR (gst_symbl_sink_release_pad);
@@ -283,8 +590,10 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
 static void
 gst_symbl_sink_init (GstSymblSink * self)
 {
-  g_mutex_init (&self->pads_lock);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->encoder_ready);
   self->format = DEFAULT_FORMAT;
+  self->video_bitrate = DEFAULT_VIDEO_BITRATE_KBPS;
   self->upload = gst_element_factory_make ("symbluploadsink", "upload");
   gst_bin_add (GST_BIN (self), self->upload);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);

@@ -1,10 +1,12 @@
 #include "symblencoding.h"
 
-#include <gst/pbutils/missing-plugins.h>
-
 /* Speech needs little: these keep uploads small and encoding cheap. */
 #define MP3_BITRATE_KBPS 32
 #define OPUS_BITRATE_BPS 24000
+#define AAC_BITRATE_BPS 32000
+/* In frames: 2 s at 30 fps, so that fragments start close to a keyframe. */
+#define VIDEO_KEYFRAME_INTERVAL 60
+#define MP4_FRAGMENT_MS 1000
 
 GType
 symbl_audio_format_get_type (void)
@@ -33,11 +35,16 @@ static const struct
 } packages[] = {
   {"audioconvert", "gstreamer1.0-plugins-base"},
   {"audioresample", "gstreamer1.0-plugins-base"},
+  {"videoconvert", "gstreamer1.0-plugins-base"},
+  {"videoscale", "gstreamer1.0-plugins-base"},
   {"opusenc", "gstreamer1.0-plugins-base"},
   {"oggmux", "gstreamer1.0-plugins-base"},
   {"wavenc", "gstreamer1.0-plugins-good"},
   {"flacenc", "gstreamer1.0-plugins-good"},
   {"lamemp3enc", "gstreamer1.0-plugins-good"},
+  {"mp4mux", "gstreamer1.0-plugins-good"},
+  {"x264enc", "gstreamer1.0-plugins-ugly"},
+  {"avenc_aac", "gstreamer1.0-libav"},
 };
 
 static const gchar *
@@ -48,104 +55,186 @@ package_of (const gchar * factory)
   for (i = 0; i < G_N_ELEMENTS (packages); i++)
     if (g_str_equal (packages[i].factory, factory))
       return packages[i].package;
-  return "gstreamer1.0-plugins-good";
+  return "gstreamer1.0-plugins-base";
 }
 
+typedef struct
+{
+  GstBin *bin;
+  gchar **missing;
+  GError **error;
+} Builder;
+
 static GstElement *
-make (GstBin * bin, const gchar * factory, GstElement * owner, GError ** error)
+make (Builder * b, const gchar * factory)
 {
   GstElement *element = gst_element_factory_make (factory, NULL);
 
   if (!element) {
-    gst_element_post_message (owner,
-        gst_missing_element_message_new (owner, factory));
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+    *b->missing = g_strdup (factory);
+    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
         "symblsink needs the GStreamer element %s, which is not installed. "
         "On Debian or Ubuntu: sudo apt-get install %s", factory,
         package_of (factory));
     return NULL;
   }
-  gst_bin_add (bin, element);
+  gst_bin_add (b->bin, element);
   return element;
 }
 
 static gboolean
-add_ghost (GstBin * bin, GstElement * element, const gchar * pad_name,
+link_pair (Builder * b, GstElement * from, GstElement * to)
+{
+  if (gst_element_link (from, to))
+    return TRUE;
+  g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      "Could not link %s to %s", GST_OBJECT_NAME (from), GST_OBJECT_NAME (to));
+  return FALSE;
+}
+
+/* Makes @factories and links them in a row, into @elements. */
+static gboolean
+chain (Builder * b, const gchar * const *factories, GstElement ** elements)
+{
+  guint i;
+
+  for (i = 0; factories[i]; i++) {
+    elements[i] = make (b, factories[i]);
+    if (!elements[i] || (i > 0 && !link_pair (b, elements[i - 1], elements[i])))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+expose (Builder * b, GstElement * element, const gchar * pad_name,
     const gchar * ghost_name)
 {
   g_autoptr (GstPad) target = gst_element_get_static_pad (element, pad_name);
 
-  return gst_element_add_pad (GST_ELEMENT (bin),
-      gst_ghost_pad_new (ghost_name, target));
+  gst_element_add_pad (GST_ELEMENT (b->bin), gst_ghost_pad_new (ghost_name,
+          target));
 }
 
-/* Makes each factory in @factories and links them in a row. */
+/* audioconvert ! audioresample ! 16 kHz mono ! @encoder: exposes "audio". */
 static gboolean
-add_chain (GstBin * bin, const gchar * const *factories, GstElement * owner,
-    GstElement ** first, GstElement ** last, GError ** error)
+add_speech_input (Builder * b, const gchar * sample_format,
+    GstElement * encoder)
 {
-  GstElement *previous = NULL;
-  guint i;
-
-  for (i = 0; factories[i]; i++) {
-    GstElement *element = make (bin, factories[i], owner, error);
-    if (!element)
-      return FALSE;
-    if (previous && !gst_element_link (previous, element)) {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-          "Could not link %s to %s", factories[i - 1], factories[i]);
-      return FALSE;
-    }
-    if (!previous)
-      *first = element;
-    previous = element;
-  }
-  *last = previous;
-  return TRUE;
-}
-
-GstElement *
-symbl_encoding_new_audio (SymblAudioFormat format, GstElement * owner,
-    GError ** error)
-{
-  g_autoptr (GstCaps) speech = gst_caps_new_simple ("audio/x-raw",
-      "format", G_TYPE_STRING, "S16LE",
-      "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
   const gchar *convert[] = { "audioconvert", "audioresample", "capsfilter",
     NULL
   };
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
+      "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
+  GstElement *elements[3];
+
+  if (sample_format)
+    gst_caps_set_simple (caps, "format", G_TYPE_STRING, sample_format, NULL);
+  if (!chain (b, convert, elements))
+    return FALSE;
+  g_object_set (elements[2], "caps", caps, NULL);
+  expose (b, elements[0], "sink", "audio");
+  return link_pair (b, elements[2], encoder);
+}
+
+static gboolean
+build_audio_only (Builder * b, SymblAudioFormat format)
+{
   const gchar *wav[] = { "wavenc", NULL };
   const gchar *flac[] = { "flacenc", NULL };
   const gchar *mp3[] = { "lamemp3enc", NULL };
   const gchar *opus[] = { "opusenc", "oggmux", NULL };
-  const gchar *const *encode[] = { wav, flac, mp3, opus };
-  GstElement *bin = gst_object_ref_sink (gst_bin_new ("encoder"));
-  GstElement *first, *filter, *encoder, *last;
+  const gchar *const *encoders[] = { wav, flac, mp3, opus };
+  GstElement *elements[2] = { NULL, NULL };
+  GstElement *encoder;
 
-  if (!add_chain (GST_BIN (bin), convert, owner, &first, &filter, error)
-      || !add_chain (GST_BIN (bin), encode[format], owner, &encoder, &last,
-          error))
-    goto failed;
+  if (!chain (b, encoders[format], elements))
+    return FALSE;
+  encoder = elements[0];
 
-  g_object_set (filter, "caps", speech, NULL);
-  if (format == SYMBL_AUDIO_FORMAT_MP3)
-    g_object_set (encoder, "target", 1 /* bitrate */ ,
-        "bitrate", MP3_BITRATE_KBPS, "cbr", TRUE, NULL);
-  else if (format == SYMBL_AUDIO_FORMAT_OPUS) {
+  if (format == SYMBL_AUDIO_FORMAT_MP3) {
+    gst_util_set_object_arg (G_OBJECT (encoder), "target", "bitrate");
+    g_object_set (encoder, "bitrate", MP3_BITRATE_KBPS, "cbr", TRUE, NULL);
+  } else if (format == SYMBL_AUDIO_FORMAT_OPUS) {
     gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
     g_object_set (encoder, "bitrate", OPUS_BITRATE_BPS, NULL);
   }
+  expose (b, elements[1] ? elements[1] : encoder, "src", "src");
 
-  if (!gst_element_link (filter, encoder)) {
-    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-        "Could not link the audio converter to the encoder");
-    goto failed;
+  /* 16-bit: what every one of these encoders takes, and the depth FLAC
+   * keeps. */
+  return add_speech_input (b, "S16LE", encoder);
+}
+
+/* Watchable but cheap: at most 720p, 8-bit 4:2:0 (which every H.264
+ * decoder plays), x264's superfast preset without lookahead (a few MB of
+ * memory per stream rather than a hundred). The frame rate stays as it
+ * is: videorate's capping drops frames from 30 fps sources whose
+ * timestamps are rounded to milliseconds (WebM, Matroska). */
+static gboolean
+add_video (Builder * b, GstElement * mux, guint bitrate_kbps)
+{
+  const gchar *video[] = { "videoconvert", "videoscale", "capsfilter",
+    "x264enc", NULL
+  };
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
+      "format", G_TYPE_STRING, "I420",
+      "width", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_WIDTH,
+      "height", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_HEIGHT,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+  GstElement *elements[4];
+  GstElement *x264;
+
+  if (!chain (b, video, elements) || !link_pair (b, elements[3], mux))
+    return FALSE;
+  g_object_set (elements[2], "caps", caps, NULL);
+  x264 = elements[3];
+  gst_util_set_object_arg (G_OBJECT (x264), "speed-preset", "superfast");
+  gst_util_set_object_arg (G_OBJECT (x264), "tune", "zerolatency");
+  g_object_set (x264, "bitrate", bitrate_kbps,
+      "key-int-max", VIDEO_KEYFRAME_INTERVAL, NULL);
+  expose (b, elements[0], "sink", "video");
+  return TRUE;
+}
+
+static gboolean
+build_mp4 (Builder * b, const SymblEncodingPlan * plan)
+{
+  GstElement *mux = make (b, "mp4mux");
+  GstElement *aac;
+
+  if (!mux)
+    return FALSE;
+  g_object_set (mux, "fragment-duration", MP4_FRAGMENT_MS, NULL);
+  expose (b, mux, "src", "src");
+
+  if (!add_video (b, mux, plan->video_bitrate_kbps))
+    return FALSE;
+  if (!plan->audio)
+    return TRUE;
+
+  aac = make (b, "avenc_aac");
+  if (!aac || !link_pair (b, aac, mux))
+    return FALSE;
+  g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
+  return add_speech_input (b, NULL, aac);
+}
+
+GstElement *
+symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
+    GError ** error)
+{
+  Builder b = { NULL, missing, error };
+  gboolean ok;
+
+  g_return_val_if_fail (plan->audio || plan->video, NULL);
+
+  b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("encoder")));
+  ok = plan->video ? build_mp4 (&b, plan) :
+      build_audio_only (&b, plan->audio_format);
+  if (!ok) {
+    gst_object_unref (b.bin);
+    return NULL;
   }
-  add_ghost (GST_BIN (bin), first, "sink", "audio");
-  add_ghost (GST_BIN (bin), last, "src", "src");
-  return bin;                   /* not floating: the caller owns it */
-
-failed:
-  gst_object_unref (bin);
-  return NULL;
+  return GST_ELEMENT (b.bin);   /* not floating: the caller owns it */
 }

@@ -1,5 +1,11 @@
 /* symblencoding: the encoders between symblsink's raw pads and its
- * symbluploadsink, chosen for speech and for Symbl's accepted formats. */
+ * symbluploadsink, chosen for speech and for the formats Symbl takes.
+ *
+ * Audio alone is encoded as the user's format says (16 kHz mono). With a
+ * video pad, both go into a fragmented MP4 (H.264 and AAC): Symbl's video
+ * endpoint takes MP4 only, and fragments keep the muxer's memory flat
+ * however long the meeting.
+ */
 #pragma once
 
 #include <gst/gst.h>
@@ -17,14 +23,27 @@ typedef enum
 #define SYMBL_TYPE_AUDIO_FORMAT (symbl_audio_format_get_type ())
 GType symbl_audio_format_get_type (void);
 
-/* What every recording is converted to before encoding: Symbl's default
- * mode wants 16 kHz or more, and speech needs no more. */
+/* What every recording's audio is converted to: Symbl's default mode
+ * wants 16 kHz or more, and speech needs no more. */
 #define SYMBL_SPEECH_RATE 16000
 
-/* A bin with a sink pad "audio" (any raw audio) and a src pad "src"
- * (the encoded recording). A missing encoder gets a missing-plugin message
- * posted on @owner and an error that names the Debian package. */
-GstElement *symbl_encoding_new_audio (SymblAudioFormat format,
-    GstElement * owner, GError ** error);
+/* Video is scaled down to fit in this, never up. */
+#define SYMBL_VIDEO_MAX_WIDTH 1280
+#define SYMBL_VIDEO_MAX_HEIGHT 720
+
+typedef struct
+{
+  gboolean audio;               /* a sink pad "audio" */
+  gboolean video;               /* a sink pad "video": MP4 */
+  SymblAudioFormat audio_format;        /* without video */
+  guint video_bitrate_kbps;
+} SymblEncodingPlan;
+
+/* A bin with the sink pads the plan asks for and a src pad "src" (the
+ * encoded recording). When an element is not installed, returns NULL with
+ * *missing set to its factory name and an error that names the Debian
+ * package to install. */
+GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
+    gchar ** missing, GError ** error);
 
 G_END_DECLS

@@ -224,6 +224,72 @@ symbl_test_discover (const gchar * path, gchar ** container)
   return duration;
 }
 
+static void
+stream_free (SymblTestStream * stream)
+{
+  gst_clear_caps (&stream->caps);
+  g_free (stream);
+}
+
+static GstPadProbeReturn
+on_demuxed_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  SymblTestStream *stream = data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime end = pts + (GST_BUFFER_DURATION_IS_VALID (buffer) ?
+      GST_BUFFER_DURATION (buffer) : 0);
+
+  if (!stream->caps)
+    stream->caps = gst_pad_get_current_caps (pad);
+  stream->start = MIN (stream->start, pts);
+  stream->end = stream->buffers ? MAX (stream->end, end) : end;
+  stream->buffers++;
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+on_demux_pad (GstElement * demux, GstPad * pad, GPtrArray * streams)
+{
+  GstElement *pipeline = GST_ELEMENT (gst_element_get_parent (demux));
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr (GstPad) sink_pad = gst_element_get_static_pad (sink, "sink");
+  SymblTestStream *stream = g_new0 (SymblTestStream, 1);
+
+  stream->start = GST_CLOCK_TIME_NONE;
+  g_object_set (sink, "sync", FALSE, NULL);
+  gst_bin_add (GST_BIN (pipeline), sink);
+  gst_pad_link (pad, sink_pad);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_demuxed_buffer,
+      stream, NULL);
+  gst_element_sync_state_with_parent (sink);
+  if (g_str_has_prefix (GST_PAD_NAME (pad), "video"))
+    g_ptr_array_insert (streams, 0, stream);
+  else
+    g_ptr_array_add (streams, stream);
+  gst_object_unref (pipeline);
+}
+
+GPtrArray *
+symbl_test_mp4_streams (const gchar * path)
+{
+  GPtrArray *streams = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      stream_free);
+  GstElement *pipeline = symbl_test_pipeline ("filesrc location=\"%s\" ! "
+      "qtdemux name=demux", path);
+  GstElement *demux = gst_bin_get_by_name (GST_BIN (pipeline), "demux");
+  GList *messages;
+
+  g_signal_connect (demux, "pad-added", G_CALLBACK (on_demux_pad), streams);
+  messages = symbl_test_run (pipeline, 30);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_EOS, NULL),
+      "could not demux %s", path);
+  symbl_test_messages_free (messages);
+  gst_object_unref (demux);
+  gst_object_unref (pipeline);
+  return streams;
+}
+
 GBytes *
 symbl_test_reference_sine (gdouble freq, guint n_samples)
 {

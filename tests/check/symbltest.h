@@ -51,6 +51,18 @@ GBytes *symbl_test_decode (const gchar * path);
 /* The duration GstDiscoverer finds in @path, and its container caps. */
 GstClockTime symbl_test_discover (const gchar * path, gchar ** container);
 
+/* One elementary stream of an MP4, as qtdemux finds it. */
+typedef struct
+{
+  GstCaps *caps;
+  GstClockTime start;           /* first PTS */
+  GstClockTime end;             /* last PTS + duration */
+  guint buffers;
+} SymblTestStream;
+
+/* The streams of the MP4 at @path, video first, then audio. */
+GPtrArray *symbl_test_mp4_streams (const gchar * path);
+
 /* Reference audio: what audiotestsrc makes for @n_samples samples of a
  * @freq Hz sine at 16 kHz mono S16LE. */
 GBytes *symbl_test_reference_sine (gdouble freq, guint n_samples);
