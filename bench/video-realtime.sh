@@ -1,0 +1,71 @@
+#!/bin/sh
+# How fast symblsink encodes 720p video with its audio, as a multiple of
+# real time, on this machine: non-live test sources, uploaded to the local
+# server on loopback.
+# Sources alone and symblsink alternate over ROUNDS rounds (default 3);
+# medians are reported, since one run on a shared machine is noise.
+#   bench/video-realtime.sh [seconds of video, default 60]
+set -eu
+cd "$(dirname "$0")/.."
+
+seconds=${1:-60}
+rounds=${ROUNDS:-3}
+frames=$((seconds * 30))
+audio_buffers=$((seconds * 10))
+build=$(realpath "${BUILD_DIR:-build}")
+export GST_PLUGIN_PATH="$build/gst/symbl"
+
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+"$build/server/symbl-local-server" --quiet --port-file "$work/port" \
+  --store-dir "$work" >/dev/null &
+server=$!
+while [ ! -s "$work/port" ]; do sleep 0.1; done
+props="api-url=http://127.0.0.1:$(cat "$work/port") access-token=local-dev-token spool-dir=$work"
+
+now() { date +%s.%N; }
+
+# Prints the wall time of a gst-launch-1.0 pipeline.
+run() {
+  start=$(now)
+  gst-launch-1.0 -q "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
+  echo "$(now) $start" | awk '{ printf "%.2f", $1 - $2 }'
+}
+
+video() {
+  echo "videotestsrc pattern=$1 num-buffers=$frames !" \
+    "video/x-raw,width=1280,height=720,framerate=30/1"
+}
+audio="audiotestsrc wave=pink-noise samplesperbuffer=1600 num-buffers=$audio_buffers ! audio/x-raw,rate=16000,channels=1"
+
+printf '%s s of 1280x720 at 30 fps with 16 kHz audio, %s cores, median of %s\n' \
+  "$seconds" "$(nproc)" "$rounds"
+# "sources": the test sources alone into fakesink; "symblsink": the same
+# sources recorded, encoded and uploaded; "encoding": the difference, the
+# part symblsink costs.
+printf '%-7s %11s %13s %14s %14s %8s\n' pattern "sources (s)" \
+  "symblsink (s)" "x real time" "encoding: x rt" "MB/min"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+for pattern in ball smpte snow; do
+  : >"$work/sources"
+  : >"$work/total"
+  round=0
+  while [ "$round" -lt "$rounds" ]; do
+    # shellcheck disable=SC2046
+    run $(video $pattern) ! fakesink $audio ! fakesink >>"$work/sources"
+    echo >>"$work/sources"
+    # shellcheck disable=SC2046
+    run $(video $pattern) ! symblsink name=s keep-spool=true $props \
+      $audio ! s. >>"$work/total"
+    echo >>"$work/total"
+    size=$(cat "$work"/symbl-*.mp4 | wc -c | awk '{ print $1 / 1e6 }')
+    rm -f "$work"/symbl-*.mp4
+    round=$((round + 1))
+  done
+  source_only=$(median <"$work/sources")
+  total=$(median <"$work/total")
+  echo "$pattern $source_only $total $seconds $size" | awk '{
+    printf "%-7s %11.2f %13.2f %14.1f %14.1f %8.1f\n",
+      $1, $2, $3, $4 / $3, $4 / ($3 - $2), $5 / ($4 / 60) }'
+done
