@@ -68,6 +68,10 @@ GST_ELEMENT_REGISTER_DEFINE (symbluploadsink, "symbluploadsink",
   gst_element_message_full_with_details (GST_ELEMENT (self), \
       GST_MESSAGE_ERROR, domain, code, text, debug, __FILE__, GST_FUNCTION, \
       __LINE__, details)
+#define post_warning(self, domain, code, details, text, debug) \
+  gst_element_message_full_with_details (GST_ELEMENT (self), \
+      GST_MESSAGE_WARNING, domain, code, text, debug, __FILE__, \
+      GST_FUNCTION, __LINE__, details)
 
 static GstStructure *
 spool_details (const gchar * path)
@@ -83,6 +87,8 @@ settings_error_code (const GError * error)
     return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
   if (g_error_matches (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ))
     return GST_RESOURCE_ERROR_OPEN_READ;
+  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR))
+    return GST_RESOURCE_ERROR_OPEN_WRITE;
   return GST_RESOURCE_ERROR_SETTINGS;
 }
 
@@ -400,6 +406,27 @@ post_upload_error (GstSymblUploadSink * self, const gchar * path,
           endpoint));
 }
 
+/* One warning per retry, so that a person watching sees why it waits. */
+static void
+on_retry (guint attempt, guint max_attempts, const GError * error,
+    const SymblResponse * response, gdouble delay, gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+  g_autofree gchar *of = max_attempts ?
+      g_strdup_printf (" of %u", max_attempts) : g_strdup ("");
+  GstStructure *details = gst_structure_new ("details",
+      "attempt", G_TYPE_UINT, attempt,
+      "retry-delay", G_TYPE_DOUBLE, delay,
+      "reason", G_TYPE_STRING, error->message, NULL);
+
+  if (response->status)
+    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
+        response->status, NULL);
+  post_warning (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE, details,
+      g_strdup_printf ("Upload attempt %u%s failed (%s); retrying in %.1f s",
+          attempt, of, error->message, delay), NULL);
+}
+
 /* Closes the spool and works out what it holds. FALSE: nothing to upload
  * (an error is posted). */
 static gboolean
@@ -475,8 +502,8 @@ upload_recording (GstSymblUploadSink * self)
 
   GST_INFO_OBJECT (self, "uploading %s (%" G_GUINT64_FORMAT " bytes)", path,
       size);
-  ok = symbl_upload_run (self->upload, path, size, self->format, &ids,
-      &response, cancellable, &error);
+  ok = symbl_upload_run (self->upload, path, size, self->format, on_retry,
+      self, &ids, &response, cancellable, &error);
 
   if (ok) {
     keep = symbl_upload_get_keep_spool (self->upload);
@@ -626,6 +653,7 @@ gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
 static void
 gst_symbl_upload_sink_init (GstSymblUploadSink * self)
 {
+  symbl_settings_init (&self->settings);
   g_mutex_init (&self->cancel_lock);
   self->cancellable = g_cancellable_new ();
   gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);

@@ -43,7 +43,7 @@ check_api_url (const gchar * api_url, GError ** error)
 
   uri = g_uri_parse (api_url, G_URI_FLAGS_NONE, &parse_error);
   if (!uri) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_BAD_URL,
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
         "api-url \"%s\" is not a URL: %s", api_url, parse_error->message);
     return FALSE;
   }
@@ -51,7 +51,7 @@ check_api_url (const gchar * api_url, GError ** error)
   if (g_uri_get_userinfo (uri) || g_uri_get_query (uri)
       || g_uri_get_fragment (uri)) {
     /* Don't echo it: user info may be a password. */
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_BAD_URL,
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
         "api-url must be a plain base URL such as https://api.symbl.ai, "
         "without user name, password, query or fragment");
     return FALSE;
@@ -59,14 +59,14 @@ check_api_url (const gchar * api_url, GError ** error)
   if (!g_uri_get_host (uri) || !*g_uri_get_host (uri)
       || (g_ascii_strcasecmp (scheme, "https") != 0
           && g_ascii_strcasecmp (scheme, "http") != 0)) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_BAD_URL,
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
         "api-url \"%s\" must be an http:// or https:// URL with a host",
         api_url);
     return FALSE;
   }
   if (g_ascii_strcasecmp (scheme, "http") == 0
       && !host_is_loopback (g_uri_get_host (uri))) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_BAD_URL,
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
         "api-url \"%s\" is plain http:// to another machine, which would "
         "send the access token in clear. Use https://; plain http:// is "
         "only for a server on this machine (localhost, 127.0.0.1, ::1)",
@@ -76,10 +76,52 @@ check_api_url (const gchar * api_url, GError ** error)
   return TRUE;
 }
 
+static const gchar *
+getenv_either (const gchar * lower, const gchar * upper)
+{
+  const gchar *value = g_getenv (lower);
+
+  if (!value || !*value)
+    value = g_getenv (upper);
+  return value && *value ? value : NULL;
+}
+
+/* https_proxy, http_proxy and no_proxy as curl reads them. NULL when none
+ * is set: libsoup then asks the system (GIO's default resolver). */
+static GProxyResolver *
+proxy_from_environment (void)
+{
+  const gchar *https = getenv_either ("https_proxy", "HTTPS_PROXY");
+  const gchar *http = getenv_either ("http_proxy", "HTTP_PROXY");
+  const gchar *no_proxy = getenv_either ("no_proxy", "NO_PROXY");
+  g_auto (GStrv) ignore = NULL;
+  GProxyResolver *resolver;
+  guint i;
+
+  if (!https && !http)
+    return NULL;
+  if (no_proxy) {
+    ignore = g_strsplit (no_proxy, ",", -1);
+    for (i = 0; ignore[i]; i++)
+      g_strstrip (ignore[i]);
+    if (g_strv_contains ((const gchar * const *) ignore, "*"))
+      return g_simple_proxy_resolver_new (NULL, NULL);
+  }
+  resolver = g_simple_proxy_resolver_new (NULL, ignore);
+  if (https)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER
+        (resolver), "https", https);
+  if (http)
+    g_simple_proxy_resolver_set_uri_proxy (G_SIMPLE_PROXY_RESOLVER
+        (resolver), "http", http);
+  return resolver;
+}
+
 SymblClient *
 symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     GError ** error)
 {
+  g_autoptr (GProxyResolver) resolver = NULL;
   SymblClient *client;
   gsize length;
 
@@ -101,7 +143,7 @@ symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     g_autoptr (GTlsDatabase) database =
         g_tls_file_database_new (options->ssl_ca_file, &tls_error);
     if (!database) {
-      g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_BAD_URL,
+      g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
           "Could not use ssl-ca-file %s: %s", options->ssl_ca_file,
           tls_error->message);
       symbl_client_free (client);
@@ -110,11 +152,18 @@ symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     soup_session_set_tls_database (client->session, database);
   }
 
-  if (options->proxy) {
-    g_autoptr (GProxyResolver) resolver =
-        g_simple_proxy_resolver_new (options->proxy, NULL);
-    soup_session_set_proxy_resolver (client->session, resolver);
+  if (options->proxy && !g_uri_is_valid (options->proxy, G_URI_FLAGS_NONE,
+          NULL)) {
+    /* Not echoed: it may hold a password. */
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_SETTINGS,
+        "proxy is not a URL such as http://proxy.example.com:3128");
+    symbl_client_free (client);
+    return NULL;
   }
+  resolver = options->proxy ? g_simple_proxy_resolver_new (options->proxy,
+      NULL) : proxy_from_environment ();
+  if (resolver)
+    soup_session_set_proxy_resolver (client->session, resolver);
   return client;
 }
 

@@ -17,7 +17,7 @@ GQuark symbl_client_error_quark (void);
 
 typedef enum
 {
-  SYMBL_CLIENT_ERROR_BAD_URL,         /* api-url is unusable */
+  SYMBL_CLIENT_ERROR_SETTINGS,        /* api-url, proxy or TLS settings unusable */
   SYMBL_CLIENT_ERROR_HTTP_STATUS,     /* the API answered an error status */
   SYMBL_CLIENT_ERROR_MALFORMED_REPLY, /* a success status, a reply we can't use */
 } SymblClientError;

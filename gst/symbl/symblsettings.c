@@ -1,61 +1,126 @@
+#include "config.h"
 #include "symblsettings.h"
 
 #include <string.h>
 #include <gst/gst.h>
 
-enum
+#define DEFAULT_TIMEOUT_S 60
+#define DEFAULT_RETRIES 3
+#define DEFAULT_BACKOFF_FACTOR 1.0
+#define DEFAULT_BACKOFF_MAX 60.0
+#define DEFAULT_USER_AGENT "GStreamer symblsink/" VERSION
+
+typedef enum
 {
-  SETTING_API_URL,
-  SETTING_ACCESS_TOKEN,
-  SETTING_TRACKERS,
-  SETTING_TRACKERS_LOCATION,
-  SETTING_SPOOL_DIR,
-  SETTING_KEEP_SPOOL,
-  N_SETTINGS
+  KIND_STRING,
+  KIND_SECRET,                  /* a string that can be set, never read */
+  KIND_BOOLEAN,
+  KIND_INT,
+  KIND_UINT,
+  KIND_DOUBLE,
+} SettingKind;
+
+typedef struct
+{
+  const gchar *name;
+  const gchar *nick;
+  const gchar *blurb;
+  SettingKind kind;
+  gsize offset;                 /* of the field in SymblSettings */
+  const gchar *default_string;
+  gdouble minimum, maximum, default_number;
+} SettingSpec;
+
+#define FIELD(f) G_STRUCT_OFFSET (SymblSettings, f)
+
+static const SettingSpec specs[] = {
+  {"api-url", "API URL",
+        "Base URL of the Symbl API: https://, or http:// to a server on this "
+        "machine (such as symbl-local-server); unset: the SYMBL_API_URL "
+        "environment variable, else " SYMBL_DEFAULT_API_URL,
+      KIND_STRING, FIELD (api_url), SYMBL_DEFAULT_API_URL},
+  {"access-token", "Access token",
+        "Symbl access token, sent as 'Authorization: Bearer'; unset: the "
+        "SYMBL_ACCESS_TOKEN environment variable (write-only)",
+      KIND_SECRET, FIELD (access_token)},
+  {"trackers", "Trackers",
+        "Trackers as JSON: [{\"name\": \"...\", \"vocabulary\": [\"...\"]}, "
+        "{\"id\": \"...\"}]",
+      KIND_STRING, FIELD (trackers)},
+  {"trackers-location", "Trackers location",
+        "Path of a JSON file of trackers, in the shape of the trackers "
+        "property",
+      KIND_STRING, FIELD (trackers_location)},
+  {"spool-dir", "Spool directory",
+        "Directory the recording is written to before its upload; unset: "
+        "$XDG_CACHE_HOME/symbl (~/.cache/symbl)",
+      KIND_STRING, FIELD (spool_dir)},
+  {"keep-spool", "Keep spool file",
+        "Keep the recording on disk after a successful upload (a recording "
+        "that was not uploaded is always kept)",
+      KIND_BOOLEAN, FIELD (keep_spool), NULL, 0, 1, FALSE},
+  {"timeout", "Timeout",
+        "Seconds without any progress after which a request is abandoned "
+        "and retried (0: never)",
+      KIND_UINT, FIELD (timeout), NULL, 0, 3600, DEFAULT_TIMEOUT_S},
+  {"retries", "Retries",
+        "How many times a failed upload is retried (-1: until it succeeds "
+        "or the element stops)",
+      KIND_INT, FIELD (retries), NULL, -1, G_MAXINT, DEFAULT_RETRIES},
+  {"retry-backoff-factor", "Retry backoff factor",
+        "Seconds before the first retry; each next one waits twice as long",
+        KIND_DOUBLE, FIELD (retry_backoff_factor), NULL, 0, 3600,
+      DEFAULT_BACKOFF_FACTOR},
+  {"retry-backoff-max", "Retry backoff maximum",
+        "The longest wait between two attempts, in seconds",
+        KIND_DOUBLE, FIELD (retry_backoff_max), NULL, 0, 86400,
+      DEFAULT_BACKOFF_MAX},
+  {"ssl-strict", "SSL strict",
+        "Refuse a server whose TLS certificate does not check out",
+      KIND_BOOLEAN, FIELD (ssl_strict), NULL, 0, 1, TRUE},
+  {"ssl-ca-file", "SSL CA file",
+        "PEM file of the certificate authorities to trust instead of the "
+        "system's",
+      KIND_STRING, FIELD (ssl_ca_file)},
+  {"proxy", "Proxy",
+        "HTTP proxy URL, such as http://proxy:3128; unset: the https_proxy, "
+        "http_proxy and no_proxy environment variables",
+      KIND_STRING, FIELD (proxy)},
+  {"user-agent", "User agent",
+        "The User-Agent header of every request",
+      KIND_STRING, FIELD (user_agent), DEFAULT_USER_AGENT},
 };
 
-#define FLAGS (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | \
-    GST_PARAM_MUTABLE_READY)
-/* Secrets can be set, never read back: nothing can print them. */
-#define SECRET_FLAGS (G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | \
-    GST_PARAM_MUTABLE_READY)
+#define N_SPECS G_N_ELEMENTS (specs)
+G_STATIC_ASSERT (N_SPECS <= 64);
 
-static GQuark settings_quark;
+#define FLAGS (G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)
 
 static GParamSpec *
-make_pspec (guint setting)
+make_pspec (const SettingSpec * s)
 {
-  switch (setting) {
-    case SETTING_API_URL:
-      return g_param_spec_string ("api-url", "API URL",
-          "Base URL of the Symbl API: https://, or http:// to a server on "
-          "this machine (such as symbl-local-server); unset: the "
-          "SYMBL_API_URL environment variable, else " SYMBL_DEFAULT_API_URL,
-          SYMBL_DEFAULT_API_URL, FLAGS);
-    case SETTING_ACCESS_TOKEN:
-      return g_param_spec_string ("access-token", "Access token",
-          "Symbl access token, sent as 'Authorization: Bearer'; "
-          "unset: the SYMBL_ACCESS_TOKEN environment variable (write-only)",
-          NULL, SECRET_FLAGS);
-    case SETTING_TRACKERS:
-      return g_param_spec_string ("trackers", "Trackers",
-          "Trackers as JSON: [{\"name\": \"...\", \"vocabulary\": "
-          "[\"...\"]}, {\"id\": \"...\"}]", NULL, FLAGS);
-    case SETTING_TRACKERS_LOCATION:
-      return g_param_spec_string ("trackers-location", "Trackers location",
-          "Path of a JSON file of trackers, in the shape of the trackers "
-          "property", NULL, FLAGS);
-    case SETTING_SPOOL_DIR:
-      return g_param_spec_string ("spool-dir", "Spool directory",
-          "Directory the recording is written to before its upload; "
-          "unset: $XDG_CACHE_HOME/symbl (~/.cache/symbl)", NULL, FLAGS);
-    case SETTING_KEEP_SPOOL:
-      return g_param_spec_boolean ("keep-spool", "Keep spool file",
-          "Keep the recording on disk after a successful upload "
-          "(a failed upload always keeps it)", FALSE, FLAGS);
-    default:
-      g_assert_not_reached ();
+  switch (s->kind) {
+    case KIND_STRING:
+      return g_param_spec_string (s->name, s->nick, s->blurb,
+          s->default_string, G_PARAM_READWRITE | FLAGS);
+    case KIND_SECRET:
+      /* Nothing can print what nothing can read. */
+      return g_param_spec_string (s->name, s->nick, s->blurb, NULL,
+          G_PARAM_WRITABLE | FLAGS);
+    case KIND_BOOLEAN:
+      return g_param_spec_boolean (s->name, s->nick, s->blurb,
+          s->default_number != 0, G_PARAM_READWRITE | FLAGS);
+    case KIND_INT:
+      return g_param_spec_int (s->name, s->nick, s->blurb, s->minimum,
+          s->maximum, s->default_number, G_PARAM_READWRITE | FLAGS);
+    case KIND_UINT:
+      return g_param_spec_uint (s->name, s->nick, s->blurb, s->minimum,
+          s->maximum, s->default_number, G_PARAM_READWRITE | FLAGS);
+    case KIND_DOUBLE:
+      return g_param_spec_double (s->name, s->nick, s->blurb, s->minimum,
+          s->maximum, s->default_number, G_PARAM_READWRITE | FLAGS);
   }
+  g_assert_not_reached ();
 }
 
 void
@@ -63,106 +128,155 @@ symbl_settings_install_properties (GObjectClass * klass, guint first_id)
 {
   guint i;
 
-  if (!settings_quark)
-    settings_quark = g_quark_from_static_string ("symbl-settings");
-
-  for (i = 0; i < N_SETTINGS; i++) {
-    GParamSpec *pspec = make_pspec (i);
-    g_param_spec_set_qdata (pspec, settings_quark, GINT_TO_POINTER (1));
-    g_object_class_install_property (klass, first_id + i, pspec);
-  }
+  for (i = 0; i < N_SPECS; i++)
+    g_object_class_install_property (klass, first_id + i,
+        make_pspec (&specs[i]));
 }
 
-gboolean
-symbl_settings_owns (GParamSpec * pspec)
+#define AT(settings, s, type) \
+    ((type *) G_STRUCT_MEMBER_P (settings, (s)->offset))
+
+static gboolean
+is_string (const SettingSpec * s)
 {
-  return g_param_spec_get_qdata (pspec, settings_quark) != NULL;
+  return s->kind == KIND_STRING || s->kind == KIND_SECRET;
+}
+
+void
+symbl_settings_init (SymblSettings * settings)
+{
+  guint i;
+
+  memset (settings, 0, sizeof *settings);
+  for (i = 0; i < N_SPECS; i++) {
+    const SettingSpec *s = &specs[i];
+
+    switch (s->kind) {
+      case KIND_BOOLEAN:
+        *AT (settings, s, gboolean) = s->default_number != 0;
+        break;
+      case KIND_INT:
+        *AT (settings, s, gint) = s->default_number;
+        break;
+      case KIND_UINT:
+        *AT (settings, s, guint) = s->default_number;
+        break;
+      case KIND_DOUBLE:
+        *AT (settings, s, gdouble) = s->default_number;
+        break;
+      default:
+        break;                  /* strings start unset */
+    }
+  }
 }
 
 void
 symbl_settings_clear (SymblSettings * settings)
 {
-  g_free (settings->api_url);
-  g_free (settings->access_token);
-  g_free (settings->trackers);
-  g_free (settings->trackers_location);
-  g_free (settings->spool_dir);
+  guint i;
+
+  for (i = 0; i < N_SPECS; i++)
+    if (is_string (&specs[i]))
+      g_clear_pointer (AT (settings, &specs[i], gchar *), g_free);
   memset (settings, 0, sizeof *settings);
 }
 
 void
 symbl_settings_copy (const SymblSettings * from, SymblSettings * to)
 {
-  to->api_url = g_strdup (from->api_url);
-  to->access_token = g_strdup (from->access_token);
-  to->trackers = g_strdup (from->trackers);
-  to->trackers_location = g_strdup (from->trackers_location);
-  to->spool_dir = g_strdup (from->spool_dir);
-  to->keep_spool = from->keep_spool;
-}
+  guint i;
 
-/* An empty string means unset, as gst-launch users write location="". */
-static void
-set_string (gchar ** field, const GValue * value)
-{
-  const gchar *text = g_value_get_string (value);
-
-  g_free (*field);
-  *field = (text && *text) ? g_strdup (text) : NULL;
+  *to = *from;
+  for (i = 0; i < N_SPECS; i++)
+    if (is_string (&specs[i]))
+      *AT (to, &specs[i], gchar *) = g_strdup (*AT (from, &specs[i], gchar *));
 }
 
 void
 symbl_settings_set_property (SymblSettings * settings, guint id,
     const GValue * value)
 {
-  switch (id) {
-    case SETTING_API_URL:
-      set_string (&settings->api_url, value);
+  const SettingSpec *s = &specs[id];
+
+  g_return_if_fail (id < N_SPECS);
+
+  switch (s->kind) {
+    case KIND_STRING:
+    case KIND_SECRET:{
+      const gchar *text = g_value_get_string (value);
+      gchar **field = AT (settings, s, gchar *);
+
+      g_free (*field);
+      /* An empty string means unset, as gst-launch users write "". */
+      *field = (text && *text) ? g_strdup (text) : NULL;
+      if (!*field) {
+        settings->set &= ~(G_GUINT64_CONSTANT (1) << id);
+        return;
+      }
       break;
-    case SETTING_ACCESS_TOKEN:
-      set_string (&settings->access_token, value);
+    }
+    case KIND_BOOLEAN:
+      *AT (settings, s, gboolean) = g_value_get_boolean (value);
       break;
-    case SETTING_TRACKERS:
-      set_string (&settings->trackers, value);
+    case KIND_INT:
+      *AT (settings, s, gint) = g_value_get_int (value);
       break;
-    case SETTING_TRACKERS_LOCATION:
-      set_string (&settings->trackers_location, value);
+    case KIND_UINT:
+      *AT (settings, s, guint) = g_value_get_uint (value);
       break;
-    case SETTING_SPOOL_DIR:
-      set_string (&settings->spool_dir, value);
+    case KIND_DOUBLE:
+      *AT (settings, s, gdouble) = g_value_get_double (value);
       break;
-    case SETTING_KEEP_SPOOL:
-      settings->keep_spool = g_value_get_boolean (value);
-      break;
-    default:
-      g_assert_not_reached ();
   }
+  settings->set |= G_GUINT64_CONSTANT (1) << id;
 }
 
 void
 symbl_settings_get_property (const SymblSettings * settings, guint id,
     GValue * value)
 {
-  switch (id) {
-    case SETTING_API_URL:
-      g_value_set_string (value, settings->api_url ? settings->api_url :
-          SYMBL_DEFAULT_API_URL);
+  const SettingSpec *s = &specs[id];
+
+  g_return_if_fail (id < N_SPECS);
+
+  switch (s->kind) {
+    case KIND_STRING:{
+      const gchar *text = *AT (settings, s, gchar *);
+      g_value_set_string (value, text ? text : s->default_string);
       break;
-    case SETTING_TRACKERS:
-      g_value_set_string (value, settings->trackers);
+    }
+    case KIND_SECRET:
+      g_assert_not_reached ();  /* not readable */
+    case KIND_BOOLEAN:
+      g_value_set_boolean (value, *AT (settings, s, gboolean));
       break;
-    case SETTING_TRACKERS_LOCATION:
-      g_value_set_string (value, settings->trackers_location);
+    case KIND_INT:
+      g_value_set_int (value, *AT (settings, s, gint));
       break;
-    case SETTING_SPOOL_DIR:
-      g_value_set_string (value, settings->spool_dir);
+    case KIND_UINT:
+      g_value_set_uint (value, *AT (settings, s, guint));
       break;
-    case SETTING_KEEP_SPOOL:
-      g_value_set_boolean (value, settings->keep_spool);
+    case KIND_DOUBLE:
+      g_value_set_double (value, *AT (settings, s, gdouble));
       break;
-    default:
-      g_assert_not_reached ();
   }
+}
+
+gboolean
+symbl_settings_is_set (const SymblSettings * settings, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < N_SPECS; i++)
+    if (g_str_equal (specs[i].name, name))
+      return (settings->set >> i) & 1;
+  g_return_val_if_reached (FALSE);
+}
+
+const gchar *
+symbl_settings_get_user_agent (const SymblSettings * settings)
+{
+  return settings->user_agent ? settings->user_agent : DEFAULT_USER_AGENT;
 }
 
 gchar *

@@ -1,10 +1,12 @@
 #include "config.h"
 #include "symblupload.h"
 
-#include "symbltrackers.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
-#define USER_AGENT "GStreamer symblsink/" VERSION
-#define DEFAULT_TIMEOUT_S 60
+#include "symbltrackers.h"
 
 GQuark
 symbl_upload_error_quark (void)
@@ -15,6 +17,7 @@ symbl_upload_error_quark (void)
 struct _SymblUpload
 {
   SymblClient *client;
+  SymblRetryPolicy retry;
   gchar *token;
   gchar *query;
   gchar *spool_dir;
@@ -93,15 +96,39 @@ build_query (const SymblSettings * settings, GString * query, GError ** error)
   return TRUE;
 }
 
+/* Fails now, before recording, rather than at the first buffer. */
+static gboolean
+check_spool_dir (const gchar * dir, GError ** error)
+{
+  g_autofree gchar *probe = g_build_filename (dir, ".symbl-probe-XXXXXX",
+      NULL);
+  gint fd;
+
+  if (g_mkdir_with_parents (dir, 0700) == 0) {
+    fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      close (fd);
+      g_unlink (probe);
+      return TRUE;
+    }
+  }
+  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR,
+      "spool-dir %s cannot hold recordings: %s", dir, g_strerror (errno));
+  return FALSE;
+}
+
 SymblUpload *
 symbl_upload_new (const SymblSettings * settings, GError ** error)
 {
   g_autoptr (GString) query = g_string_new (NULL);
   SymblClientOptions options = {
-    .user_agent = USER_AGENT,
-    .timeout_s = DEFAULT_TIMEOUT_S,
-    .ssl_strict = TRUE,
+    .user_agent = symbl_settings_get_user_agent (settings),
+    .timeout_s = settings->timeout,
+    .ssl_strict = settings->ssl_strict,
+    .ssl_ca_file = settings->ssl_ca_file,
+    .proxy = settings->proxy,
   };
+  g_autofree gchar *spool_dir = NULL;
   SymblUpload *upload;
   SymblClient *client;
   gchar *token;
@@ -110,6 +137,12 @@ symbl_upload_new (const SymblSettings * settings, GError ** error)
   if (!token)
     return NULL;
   if (!build_query (settings, query, error)) {
+    g_free (token);
+    return NULL;
+  }
+  spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
+      symbl_settings_default_spool_dir ();
+  if (!check_spool_dir (spool_dir, error)) {
     g_free (token);
     return NULL;
   }
@@ -123,9 +156,11 @@ symbl_upload_new (const SymblSettings * settings, GError ** error)
   upload->client = client;
   upload->token = token;
   upload->query = g_string_free (g_steal_pointer (&query), FALSE);
-  upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
-      symbl_settings_default_spool_dir ();
+  upload->spool_dir = g_steal_pointer (&spool_dir);
   upload->keep_spool = settings->keep_spool;
+  upload->retry.retries = settings->retries;
+  upload->retry.backoff_factor = settings->retry_backoff_factor;
+  upload->retry.backoff_max = settings->retry_backoff_max;
   return upload;
 }
 
@@ -177,12 +212,35 @@ symbl_upload_describe (SymblUpload * upload, const SymblMediaFormat * format)
 
 gboolean
 symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
-    const SymblMediaFormat * format, SymblJobIds * ids,
-    SymblResponse * response, GCancellable * cancellable, GError ** error)
+    const SymblMediaFormat * format, SymblRetryFunc on_retry,
+    gpointer user_data, SymblJobIds * ids, SymblResponse * response,
+    GCancellable * cancellable, GError ** error)
 {
+  guint max_attempts = upload->retry.retries < 0 ? 0 :
+      upload->retry.retries + 1;
   SymblSubmission submission;
+  guint attempt;
 
   fill_submission (upload, format, file, size, &submission);
-  return symbl_client_submit (upload->client, &submission, NULL, NULL, ids,
-      response, cancellable, error);
+  for (attempt = 1;; attempt++) {
+    GError *attempt_error = NULL;
+    gdouble delay;
+
+    if (symbl_client_submit (upload->client, &submission, NULL, NULL, ids,
+            response, cancellable, &attempt_error))
+      return TRUE;
+    if (!symbl_retry_is_transient (attempt_error, response)
+        || !symbl_retry_allows_another (&upload->retry, attempt)) {
+      g_propagate_error (error, attempt_error);
+      return FALSE;
+    }
+
+    delay = symbl_retry_delay (&upload->retry, attempt, response);
+    if (on_retry)
+      on_retry (attempt, max_attempts, attempt_error, response, delay,
+          user_data);
+    g_error_free (attempt_error);
+    if (!symbl_retry_wait (delay, cancellable, error))
+      return FALSE;
+  }
 }

@@ -43,7 +43,7 @@ record_sine (guint n_buffers, const gchar * extra, GstElement ** sink_out)
 static JsonObject *
 parse_object (const gchar * text)
 {
-  JsonNode *node = json_from_string (text, NULL);
+  g_autoptr (JsonNode) node = json_from_string (text, NULL);
 
   fail_unless (node && JSON_NODE_HOLDS_OBJECT (node), "not an object: %s",
       text);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
+#include <gio/gio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/pbutils/pbutils.h>
 
@@ -343,6 +344,23 @@ symbl_test_estimate_frequency (GBytes * samples)
   if (flips < 2)
     return 0;
   return (flips - 1) * 16000.0 / (2.0 * (last - first));
+}
+
+guint
+symbl_test_closed_port (void)
+{
+  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4,
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback =
+      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  /* The kernel hands out a free port; once this socket closes, nothing
+   * listens there and connections are refused. */
+  fail_unless (g_socket_bind (socket, any, FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
 guint

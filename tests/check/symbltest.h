@@ -70,6 +70,9 @@ GBytes *symbl_test_reference_sine (gdouble freq, guint n_samples);
  * crossings. */
 gdouble symbl_test_estimate_frequency (GBytes * samples);
 
+/* A TCP port on 127.0.0.1 where nothing listens: connections are refused. */
+guint symbl_test_closed_port (void);
+
 /* Number of files in the spool directory. */
 guint symbl_test_count_spool_files (SymblTest * t);
 

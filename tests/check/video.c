@@ -416,6 +416,7 @@ GST_START_TEST (test_missing_encoder_names_the_package)
     gst_message_unref (msg);
   }
   gst_registry_add_feature (registry, x264);
+  gst_object_unref (x264);
 
   fail_unless (saw_missing, "no missing-plugin message");
   fail_unless (g_error_matches (error, GST_CORE_ERROR,

@@ -1,0 +1,544 @@
+/* Never lose a recording: each fault ends in a success with the same body,
+ * or in a clear error with the recording kept. Retries, timeouts, TLS,
+ * proxies and the spool's privacy. */
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <glib/gstdio.h>
+#include "symbltest.h"
+
+/* Retries come quickly in tests: 50 ms, 100 ms, ... */
+#define FAST_RETRIES "retry-backoff-factor=0.05 keep-spool=true"
+
+static SymblTest t;
+
+static void
+setup (void)
+{
+  symbl_test_setup (&t);
+}
+
+static void
+teardown (void)
+{
+  symbl_test_teardown (&t);
+}
+
+static void
+add_fault (const gchar * fault)
+{
+  GError *error = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, fault, &error),
+      "%s: %s", fault, error ? error->message : "?");
+}
+
+/* Half a second of audio through symblsink, with @extra properties. */
+static GList *
+record (const gchar * extra)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=1600 num-buffers=5 ! audio/x-raw,rate=16000,channels=1 "
+      "! symblsink name=s %s " FAST_RETRIES " %s", props, extra);
+  GList *messages = symbl_test_run (pipeline, 60);
+
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+static guint
+count_messages (GList * messages, GstMessageType type)
+{
+  guint n = 0;
+
+  for (; messages; messages = messages->next)
+    n += GST_MESSAGE_TYPE (messages->data) == type;
+  return n;
+}
+
+/* The n-th warning's details. */
+static const GstStructure *
+warning_details (GList * messages, guint n)
+{
+  const GstStructure *details = NULL;
+
+  for (; messages; messages = messages->next) {
+    if (GST_MESSAGE_TYPE (messages->data) != GST_MESSAGE_WARNING)
+      continue;
+    if (n-- == 0) {
+      gst_message_parse_warning_details (messages->data, &details);
+      return details;
+    }
+  }
+  fail ("too few warnings");
+  return NULL;
+}
+
+static gchar *
+read_file (const gchar * path, gsize * size)
+{
+  gchar *contents = NULL;
+
+  fail_unless (g_file_get_contents (path, &contents, size, NULL),
+      "cannot read %s", path);
+  return contents;
+}
+
+/* The job went through, and every body the server read is the recording
+ * the element kept, byte for byte. */
+static void
+expect_success_with_identical_bodies (GList * messages)
+{
+  GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+      "symbl-job");
+  GPtrArray *requests = symbl_local_server_get_requests (t.server);
+  const gchar *kept;
+  g_autofree gchar *recording = NULL;
+  gsize recording_size;
+  guint i, complete = 0;
+
+  fail_unless (job != NULL, "no symbl-job");
+  fail_unless (symbl_test_index (messages, GST_MESSAGE_EOS, NULL) >
+      symbl_test_index (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ERROR, NULL));
+  kept = gst_structure_get_string (gst_message_get_structure (job), "location");
+  recording = read_file (kept, &recording_size);
+
+  for (i = 0; i < requests->len; i++) {
+    SymblRecordedRequest *r = g_ptr_array_index (requests, i);
+    g_autofree gchar *body = NULL;
+    gsize size;
+
+    if (!r->body_path || r->body_length != recording_size)
+      continue;
+    body = read_file (r->body_path, &size);
+    fail_unless (memcmp (body, recording, size) == 0,
+        "attempt %u sent other bytes", i + 1);
+    complete++;
+  }
+  fail_unless (complete >= 1);
+  g_ptr_array_unref (requests);
+}
+
+GST_START_TEST (test_503_twice_then_201)
+{
+  GList *messages;
+  const GstStructure *details;
+  guint attempt = 0, status = 0;
+
+  add_fault ("status=503,count=2");
+  messages = record ("");
+  expect_success_with_identical_bodies (messages);
+  g_ptr_array_unref (symbl_test_requests (&t, 3));
+
+  /* One warning per retry, before the job message. */
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 2);
+  fail_unless (symbl_test_index (messages, GST_MESSAGE_WARNING, NULL) <
+      symbl_test_index (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  details = warning_details (messages, 1);
+  gst_structure_get_uint (details, "attempt", &attempt);
+  gst_structure_get_uint (details, "http-status-code", &status);
+  fail_unless_equals_int (attempt, 2);
+  fail_unless_equals_int (status, 503);
+  fail_unless (strstr (gst_structure_get_string (details, "reason"),
+          "HTTP 503") != NULL);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_429_waits_as_retry_after_says)
+{
+  gint64 start = g_get_monotonic_time ();
+  GList *messages;
+  gdouble delay = 0;
+
+  add_fault ("status=429,retry-after=1");
+  messages = record ("");
+  expect_success_with_identical_bodies (messages);
+  gst_structure_get_double (warning_details (messages, 0), "retry-delay",
+      &delay);
+  fail_unless (delay == 1.0, "waited %f s", delay);
+  fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_connection_dropped_mid_body)
+{
+  GList *messages;
+
+  add_fault ("drop=4096");
+  messages = record ("");
+  expect_success_with_identical_bodies (messages);
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 1);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_stall_past_timeout)
+{
+  GList *messages;
+  const gchar *reason;
+
+  add_fault ("stall=3000");
+  messages = record ("timeout=1");
+  expect_success_with_identical_bodies (messages);
+  reason = gst_structure_get_string (warning_details (messages, 0), "reason");
+  fail_unless (strstr (reason, "timed out") != NULL, "%s", reason);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Asserts one request, no retry, and an error containing @needle. */
+static void
+expect_no_retry (const gchar * fault, const gchar * needle)
+{
+  GList *messages;
+  GstMessage *error;
+  const GstStructure *details;
+
+  add_fault (fault);
+  messages = record ("");
+  error = symbl_test_expect_error (messages, needle);
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  gst_message_parse_error_details (error, &details);
+  fail_unless (g_file_test (gst_structure_get_string (details,
+              "spool-location"), G_FILE_TEST_IS_REGULAR));
+  symbl_test_messages_free (messages);
+}
+
+GST_START_TEST (test_400_is_not_retried)
+{
+  expect_no_retry ("status=400,body={\"message\": \"Bad trackers\"}",
+      "HTTP 400 Bad Request: Bad trackers");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_malformed_reply_is_not_retried)
+{
+  expect_no_retry ("reply={\"conversationId\": ", "not a JSON object");
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_retries_run_out)
+{
+  GList *messages;
+  GstMessage *error;
+  const GstStructure *details;
+  guint status = 0;
+
+  add_fault ("status=502,count=10,body={\"message\": \"upstream down\"}");
+  messages = record ("retries=2");
+  error = symbl_test_expect_error (messages, "HTTP 502 Bad Gateway: "
+      "upstream down");
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 2);
+  g_ptr_array_unref (symbl_test_requests (&t, 3));
+
+  gst_message_parse_error_details (error, &details);
+  gst_structure_get_uint (details, "http-status-code", &status);
+  fail_unless_equals_int (status, 502);
+  fail_unless_equals_string (gst_structure_get_string (details,
+          "api-message"), "upstream down");
+  /* Complete and playable. */
+  fail_unless_equals_uint64 (symbl_test_discover (gst_structure_get_string
+          (details, "spool-location"), NULL), GST_SECOND / 2);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* NULL during the wait between two attempts: back at once, recording kept. */
+GST_START_TEST (test_stop_during_backoff)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=1600 num-buffers=5 ! symblsink %s "
+      "retry-backoff-factor=60", props);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  const GstStructure *details = NULL;
+  gint64 start;
+
+  add_fault ("status=503");
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no retry warning");
+  gst_message_unref (msg);
+
+  start = g_get_monotonic_time ();
+  gst_element_set_state (pipeline, GST_STATE_READY);
+  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC);
+
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (msg != NULL, "no warning about the kept recording");
+  gst_message_parse_warning_details (msg, &details);
+  fail_unless (g_file_test (gst_structure_get_string (details,
+              "spool-location"), G_FILE_TEST_IS_REGULAR));
+  fail_if (gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR));
+
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* A file where the directory should be: no recording can start. */
+GST_START_TEST (test_unwritable_spool_dir)
+{
+  g_autofree gchar *file = g_build_filename (t.spool_dir, "not-a-dir", NULL);
+  g_autofree gchar *spool = g_build_filename (file, "spool", NULL);
+  g_autofree gchar *props = g_strdup_printf ("api-url=%s access-token=%s "
+      "spool-dir=%s", symbl_local_server_get_url (t.server), TEST_TOKEN, spool);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
+      "symblsink %s", props);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  g_autoptr (GError) error = NULL;
+  GstMessage *msg;
+
+  g_file_set_contents (file, "", 0, NULL);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL);
+  gst_message_parse_error (msg, &error, NULL);
+  fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_WRITE));
+  fail_unless (g_str_has_prefix (error->message, "spool-dir"), "%s",
+      error->message);
+  fail_unless (strstr (error->message, spool) != NULL);
+
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The disk fills up while recording (a file size limit stands in for a
+ * full disk): a clear error, what was recorded kept, no request. */
+GST_START_TEST (test_disk_full_while_spooling)
+{
+  struct rlimit limit, saved;
+  GList *messages;
+  GstMessage *error;
+  const GstStructure *details;
+  const gchar *kept;
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=16000 num-buffers=20 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink %s", props);
+  struct stat st;
+
+  signal (SIGXFSZ, SIG_IGN);
+  getrlimit (RLIMIT_FSIZE, &saved);
+  limit = saved;
+  limit.rlim_cur = 256 * 1024;
+  setrlimit (RLIMIT_FSIZE, &limit);
+  messages = symbl_test_run (pipeline, 30);
+  setrlimit (RLIMIT_FSIZE, &saved);
+
+  error = symbl_test_expect_error (messages, "Could not write the recording");
+  symbl_test_expect_error (messages, "What was recorded so far is kept");
+  gst_message_parse_error_details (error, &details);
+  kept = gst_structure_get_string (details, "spool-location");
+  fail_unless (g_stat (kept, &st) == 0);
+  fail_unless (st.st_size > 0 && st.st_size <= 256 * 1024);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_spool_file_is_private)
+{
+  GList *messages = record ("");
+  GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+      "symbl-job");
+  struct stat st;
+
+  fail_unless (job != NULL);
+  fail_unless (g_stat (gst_structure_get_string (gst_message_get_structure
+              (job), "location"), &st) == 0);
+  fail_unless_equals_int (st.st_mode & 0777, 0600);
+  fail_unless (g_stat (t.spool_dir, &st) == 0);
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_user_agent)
+{
+  GPtrArray *requests;
+
+  symbl_test_messages_free (record (""));
+  symbl_test_messages_free (record ("user-agent=\"MediaServer/2.1\""));
+  requests = symbl_test_requests (&t, 2);
+  fail_unless (g_str_has_prefix (g_hash_table_lookup (((SymblRecordedRequest
+                      *) g_ptr_array_index (requests, 0))->headers,
+              "user-agent"), "GStreamer symblsink/"));
+  fail_unless_equals_string (g_hash_table_lookup (((SymblRecordedRequest *)
+              g_ptr_array_index (requests, 1))->headers, "user-agent"),
+      "MediaServer/2.1");
+  g_ptr_array_unref (requests);
+}
+
+GST_END_TEST;
+
+/* HTTPS with a certificate signed by a private CA. */
+static SymblLocalServer *
+start_tls_server (void)
+{
+  SymblLocalServerOptions options = { 0 };
+  SymblLocalServer *server;
+  GError *error = NULL;
+
+  options.quiet = TRUE;
+  options.tls_cert_file = SYMBL_TEST_DATA "/tls/server.pem";
+  options.tls_key_file = SYMBL_TEST_DATA "/tls/server.key";
+  server = symbl_local_server_start (&options, &error);
+  fail_unless (server != NULL, "%s", error ? error->message : "?");
+  fail_unless (g_str_has_prefix (symbl_local_server_get_url (server),
+          "https://"));
+  return server;
+}
+
+static GList *
+record_tls (SymblLocalServer * server, const gchar * extra)
+{
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
+      "symblsink api-url=%s access-token=%s spool-dir=%s "
+      "retry-backoff-factor=0.05 %s", symbl_local_server_get_url (server),
+      TEST_TOKEN, t.spool_dir, extra);
+  GList *messages = symbl_test_run (pipeline, 30);
+
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+GST_START_TEST (test_tls_is_verified)
+{
+  SymblLocalServer *server = start_tls_server ();
+  GList *messages;
+
+  /* Unknown CA: refused, and not retried (it won't get better). */
+  messages = record_tls (server, "");
+  symbl_test_expect_error (messages, "Could not upload the recording");
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  symbl_test_messages_free (messages);
+
+  messages = record_tls (server, "ssl-ca-file=" SYMBL_TEST_DATA "/tls/ca.pem");
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
+      "the private CA was not trusted");
+  symbl_test_messages_free (messages);
+
+  messages = record_tls (server, "ssl-strict=false");
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  symbl_test_messages_free (messages);
+
+  symbl_local_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* The local server takes proxy-form requests: a request that reaches it
+ * for a URL where nothing listens went through it as a proxy. */
+static GList *
+record_via (const gchar * extra)
+{
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
+      "symblsink api-url=http://localhost:%u access-token=%s spool-dir=%s "
+      "retries=0 %s", symbl_test_closed_port (), TEST_TOKEN, t.spool_dir,
+      extra);
+  GList *messages = symbl_test_run (pipeline, 30);
+
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+GST_START_TEST (test_proxy_property)
+{
+  g_autofree gchar *extra = g_strdup_printf ("proxy=%s",
+      symbl_local_server_get_url (t.server));
+  GList *messages = record_via (extra);
+
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
+      "the proxy was not used");
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  symbl_test_messages_free (messages);
+
+  messages = record_via ("proxy=not-a-url");
+  symbl_test_expect_error (messages, "proxy is not a URL");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_proxy_environment)
+{
+  GList *messages;
+
+  g_setenv ("http_proxy", symbl_local_server_get_url (t.server), TRUE);
+  g_setenv ("no_proxy", "example.com", TRUE);
+  messages = record_via ("");
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
+      "http_proxy was not used");
+  symbl_test_messages_free (messages);
+
+  /* no_proxy names the host: straight there, where nothing listens. */
+  g_setenv ("no_proxy", "example.com, localhost", TRUE);
+  messages = record_via ("");
+  symbl_test_expect_error (messages, "Could not upload the recording");
+  symbl_test_messages_free (messages);
+
+  g_setenv ("http_proxy", "", TRUE);
+  g_setenv ("no_proxy", "*", TRUE);
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+}
+
+GST_END_TEST;
+
+static Suite *
+reliability_suite (void)
+{
+  Suite *s = suite_create ("reliability");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_503_twice_then_201);
+  tcase_add_test (tc, test_429_waits_as_retry_after_says);
+  tcase_add_test (tc, test_connection_dropped_mid_body);
+  tcase_add_test (tc, test_stall_past_timeout);
+  tcase_add_test (tc, test_400_is_not_retried);
+  tcase_add_test (tc, test_malformed_reply_is_not_retried);
+  tcase_add_test (tc, test_retries_run_out);
+  tcase_add_test (tc, test_stop_during_backoff);
+  tcase_add_test (tc, test_unwritable_spool_dir);
+  tcase_add_test (tc, test_disk_full_while_spooling);
+  tcase_add_test (tc, test_spool_file_is_private);
+  tcase_add_test (tc, test_user_agent);
+  tcase_add_test (tc, test_tls_is_verified);
+  tcase_add_test (tc, test_proxy_property);
+  tcase_add_test (tc, test_proxy_environment);
+  return s;
+}
+
+GST_CHECK_MAIN (reliability);
