@@ -214,12 +214,17 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   Input *input;
   GstCaps *caps;
   InputKind kind;
+  gint rate;
 
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
   gst_event_parse_caps (event, &caps);
   kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
       "video/x-raw") ? INPUT_VIDEO : INPUT_AUDIO;
+  if (kind == INPUT_AUDIO && gst_structure_get_int (gst_caps_get_structure
+          (caps, 0), "rate", &rate))
+    gst_symbl_upload_sink_set_input_rate (GST_SYMBL_UPLOAD_SINK
+        (self->upload), rate);
 
   g_mutex_lock (&self->lock);
   input = find_input (self, pad);

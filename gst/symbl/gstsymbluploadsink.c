@@ -21,6 +21,8 @@
 #include "gstsymbluploadsink.h"
 
 #include "symblmedia.h"
+#include "symblmessages.h"
+#include "symbloptions.h"
 #include "symblsettings.h"
 #include "symblspool.h"
 #include "symblupload.h"
@@ -48,6 +50,10 @@ struct _GstSymblUploadSink
   const SymblMediaFormat *format;       /* NULL until caps or typefinding */
   GstClockTime first_time;
   GstClockTime end_time;
+  gint last_percent;            /* of the upload, last reported */
+  const SymblJobIds *job;       /* the job being followed */
+
+  gint input_rate;              /* atomic: the audio's rate before encoding */
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
@@ -83,7 +89,9 @@ spool_details (const gchar * path)
 static GstResourceError
 settings_error_code (const GError * error)
 {
-  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN))
+  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN)
+      || g_error_matches (error, SYMBL_UPLOAD_ERROR,
+          SYMBL_UPLOAD_ERROR_CREDENTIALS))
     return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
   if (g_error_matches (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ))
     return GST_RESOURCE_ERROR_OPEN_READ;
@@ -97,14 +105,20 @@ static gboolean
 prepare_upload (GstSymblUploadSink * self)
 {
   SymblSettings settings = { 0 };
+  g_autoptr (GPtrArray) advice = g_ptr_array_new_with_free_func (g_free);
   GError *error = NULL;
+  guint i;
 
   GST_OBJECT_LOCK (self);
   symbl_settings_copy (&self->settings, &settings);
   GST_OBJECT_UNLOCK (self);
 
-  self->upload = symbl_upload_new (&settings, &error);
+  self->upload = symbl_upload_new (&settings, advice, &error);
   symbl_settings_clear (&settings);
+  /* Advice does not stop anything: the trackers are still sent. */
+  for (i = 0; i < advice->len; i++)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s",
+            (gchar *) g_ptr_array_index (advice, i)), (NULL));
   if (!self->upload) {
     post_error (self, GST_RESOURCE_ERROR, settings_error_code (error), NULL,
         g_strdup (error->message), NULL);
@@ -137,6 +151,7 @@ gst_symbl_upload_sink_start (GstBaseSink * sink)
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
 
   self->format = NULL;
+  self->last_percent = -1;
   self->first_time = GST_CLOCK_TIME_NONE;
   self->end_time = GST_CLOCK_TIME_NONE;
   return TRUE;
@@ -173,6 +188,7 @@ gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
   const SymblMediaFormat *format;
   GError *error = NULL;
+  gint rate;
 
   format = symbl_media_format_from_caps (caps, &error);
   if (!format) {
@@ -189,6 +205,9 @@ gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   }
   GST_DEBUG_OBJECT (self, "recording %s", format->name);
   self->format = format;
+  /* Encoded caps often carry the rate; symblsink tells its own. */
+  if (gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate", &rate))
+    g_atomic_int_set (&self->input_rate, rate);
   return TRUE;
 }
 
@@ -334,28 +353,9 @@ current_cancellable (GstSymblUploadSink * self)
 }
 
 static void
-post_job_message (GstSymblUploadSink * self, const SymblJobIds * ids,
-    const gchar * kept_path, guint64 size)
+post (GstSymblUploadSink * self, GstMessage * message)
 {
-  GstStructure *s = gst_structure_new ("symbl-job",
-      "conversation-id", G_TYPE_STRING, ids->conversation_id,
-      "job-id", G_TYPE_STRING, ids->job_id,
-      "media-type", G_TYPE_STRING,
-      symbl_media_kind_to_string (self->format->kind),
-      "format", G_TYPE_STRING, self->format->name,
-      "size", G_TYPE_UINT64, size,
-      NULL);
-
-  if (GST_CLOCK_TIME_IS_VALID (self->first_time)
-      && GST_CLOCK_TIME_IS_VALID (self->end_time))
-    gst_structure_set (s, "duration", G_TYPE_UINT64,
-        self->end_time - self->first_time, NULL);
-  if (kept_path)
-    gst_structure_set (s, "location", G_TYPE_STRING, kept_path, NULL);
-
-  GST_INFO_OBJECT (self, "posting %" GST_PTR_FORMAT, s);
-  gst_element_post_message (GST_ELEMENT (self),
-      gst_message_new_element (GST_OBJECT (self), s));
+  gst_element_post_message (GST_ELEMENT (self), message);
 }
 
 static GstResourceError
@@ -478,11 +478,104 @@ failed:
   return FALSE;
 }
 
+/* A progress message per whole percent, which gst-launch-1.0 prints. */
+static void
+on_progress (guint64 sent, guint64 total, gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+  gint percent = total ? (gint) (sent * 100 / total) : 100;
+
+  if (percent == self->last_percent)
+    return;
+  self->last_percent = percent;
+  post (self, symbl_message_progress (GST_OBJECT (self),
+          GST_PROGRESS_TYPE_CONTINUE, "upload", percent, "Uploading: %d%%",
+          percent));
+}
+
+static void
+on_job_status (const gchar * status, gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+
+  post (self, symbl_message_job_status (GST_OBJECT (self), self->job, status));
+  post (self, symbl_message_progress (GST_OBJECT (self),
+          GST_PROGRESS_TYPE_CONTINUE, "job", -1, "Job %s: %s",
+          self->job->job_id, status));
+}
+
+static GstClockTime
+recorded_duration (GstSymblUploadSink * self)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (self->first_time)
+      || !GST_CLOCK_TIME_IS_VALID (self->end_time))
+    return GST_CLOCK_TIME_NONE;
+  return self->end_time - self->first_time;
+}
+
+static GstProgressType
+progress_end (gboolean ok, const GError * error)
+{
+  if (ok)
+    return GST_PROGRESS_TYPE_COMPLETE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return GST_PROGRESS_TYPE_CANCELED;
+  return GST_PROGRESS_TYPE_ERROR;
+}
+
+static void
+post_job_error (GstSymblUploadSink * self, const SymblJobIds * ids,
+    const GError * error, const SymblResponse * response)
+{
+  GstStructure *details = gst_structure_new ("details",
+      "conversation-id", G_TYPE_STRING, ids->conversation_id,
+      "job-id", G_TYPE_STRING, ids->job_id, NULL);
+
+  if (response->status)
+    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
+        response->status, NULL);
+  post_error (self, GST_RESOURCE_ERROR, response->status == 401 ||
+      response->status == 403 ? GST_RESOURCE_ERROR_NOT_AUTHORIZED :
+      GST_RESOURCE_ERROR_FAILED, details, g_strdup_printf ("The recording "
+          "was uploaded (conversation %s), but following its job failed: %s",
+          ids->conversation_id, error->message), NULL);
+}
+
+/* wait-for-job: the job's statuses, then its trackers, before EOS. */
+static gboolean
+follow_job (GstSymblUploadSink * self, const SymblJobIds * ids,
+    GCancellable * cancellable)
+{
+  SymblUploadCallbacks callbacks = { on_retry, NULL, on_job_status, self };
+  SymblResponse response = { 0, NULL, -1 };
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *trackers = NULL;
+  gboolean ok;
+
+  self->job = ids;
+  post (self, symbl_message_progress (GST_OBJECT (self),
+          GST_PROGRESS_TYPE_START, "job", -1, "Waiting for job %s",
+          ids->job_id));
+  ok = symbl_upload_wait_for_job (self->upload, ids, &callbacks, &trackers,
+      &response, cancellable, &error);
+  if (ok)
+    post (self, symbl_message_trackers (GST_OBJECT (self), ids, trackers));
+  post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
+              error), "job", -1, "Job %s %s", ids->job_id, ok ? "completed" :
+          "not completed"));
+  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    post_job_error (self, ids, error, &response);
+  symbl_response_clear (&response);
+  self->job = NULL;
+  return ok;
+}
+
 /* Runs in the streaming thread, inside EOS: EOS goes on only once the
  * job message (or the error) is posted. */
 static gboolean
 upload_recording (GstSymblUploadSink * self)
 {
+  SymblUploadCallbacks callbacks = { on_retry, on_progress, NULL, self };
   g_autoptr (GCancellable) cancellable = NULL;
   g_autoptr (GError) error = NULL;
   SymblResponse response = { 0, NULL, -1 };
@@ -502,12 +595,20 @@ upload_recording (GstSymblUploadSink * self)
 
   GST_INFO_OBJECT (self, "uploading %s (%" G_GUINT64_FORMAT " bytes)", path,
       size);
-  ok = symbl_upload_run (self->upload, path, size, self->format, on_retry,
-      self, &ids, &response, cancellable, &error);
+  post (self, symbl_message_progress (GST_OBJECT (self),
+          GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
+          size / 1e6));
+  ok = symbl_upload_run (self->upload, path, size, self->format,
+      g_atomic_int_get (&self->input_rate), &callbacks, &ids, &response,
+      cancellable, &error);
+  post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
+              error), "upload", ok ? 100 : -1, "Upload %s", ok ? "complete" :
+          "failed"));
 
   if (ok) {
     keep = symbl_upload_get_keep_spool (self->upload);
-    post_job_message (self, &ids, keep ? path : NULL, size);
+    post (self, symbl_message_job (GST_OBJECT (self), &ids, self->format,
+            size, recorded_duration (self), keep ? path : NULL));
   } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     keep = TRUE;
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
@@ -517,11 +618,27 @@ upload_recording (GstSymblUploadSink * self)
     keep = TRUE;
     post_upload_error (self, path, error, &response);
   }
-
+  /* Uploaded: Symbl has it, whatever becomes of the job. */
   symbl_spool_free (spool, !keep);
+
+  if (ok && symbl_upload_get_wait_for_job (self->upload))
+    ok = follow_job (self, &ids, cancellable);
+
   symbl_job_ids_clear (&ids);
   symbl_response_clear (&response);
   return ok;
+}
+
+/**
+ * gst_symbl_upload_sink_set_input_rate: (skip)
+ *
+ * For symblsink: the rate of the audio before it was encoded, for mode
+ * auto. Any thread.
+ */
+void
+gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self, gint rate)
+{
+  g_atomic_int_set (&self->input_rate, rate);
 }
 
 static gboolean

@@ -10,4 +10,7 @@ G_DECLARE_FINAL_TYPE (GstSymblUploadSink, gst_symbl_upload_sink, GST,
 
 GST_ELEMENT_REGISTER_DECLARE (symbluploadsink);
 
+void gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self,
+    gint rate);
+
 G_END_DECLS

@@ -1,4 +1,5 @@
 #include "symblclient.h"
+#include "symbljson.h"
 
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -7,6 +8,8 @@
 /* Replies are a few hundred bytes; a proxy's error page may be more. Never
  * hold more than this of one in memory. */
 #define MAX_REPLY_SIZE (256 * 1024)
+/* Detected trackers list every match in the meeting: far more room. */
+#define MAX_RESULT_SIZE (64 * 1024 * 1024)
 /* Enough of a non-JSON error body to tell what answered. */
 #define MAX_MESSAGE_CHARS 200
 
@@ -255,33 +258,32 @@ parse_retry_after (SoupMessage * msg)
 }
 
 static GBytes *
-read_reply (GInputStream * stream, GCancellable * cancellable, GError ** error)
+read_reply (GInputStream * stream, gsize max_size, GCancellable * cancellable,
+    GError ** error)
 {
   g_autoptr (GByteArray) reply = g_byte_array_new ();
   guint8 chunk[8192];
 
-  while (reply->len < MAX_REPLY_SIZE) {
+  while (reply->len < max_size) {
     gssize n = g_input_stream_read (stream, chunk, sizeof chunk, cancellable,
         error);
     if (n < 0)
       return NULL;
     if (n == 0)
       break;
-    g_byte_array_append (reply, chunk, MIN ((gsize) n,
-            MAX_REPLY_SIZE - reply->len));
+    g_byte_array_append (reply, chunk, MIN ((gsize) n, max_size - reply->len));
   }
   return g_byte_array_free_to_bytes (g_steal_pointer (&reply));
 }
 
 static JsonNode *
-parse_json (GBytes * reply)
+parse_json (const gchar * data, gsize length)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize length;
-  const gchar *data = g_bytes_get_data (reply, &length);
   JsonNode *root;
 
-  if (length == 0 || !json_parser_load_from_data (parser, data, length, NULL))
+  if (length == 0 || !symbl_json_depth_ok (data, length)
+      || !json_parser_load_from_data (parser, data, length, NULL))
     return NULL;
   root = json_parser_get_root (parser);
   return root ? json_node_copy (root) : NULL;
@@ -289,23 +291,22 @@ parse_json (GBytes * reply)
 
 /* The API's own words: the "message" of a JSON error, or the start of
  * whatever else answered (a proxy's page, say). */
-static gchar *
-reply_message (GBytes * reply)
+gchar *
+symbl_client_reply_message (const gchar * data, gsize length)
 {
-  g_autoptr (JsonNode) root = parse_json (reply);
-  gsize length;
-  const gchar *data;
+  g_autoptr (JsonNode) root = parse_json (data, length);
   gchar *text;
 
   if (root && JSON_NODE_HOLDS_OBJECT (root)) {
     JsonObject *object = json_node_get_object (root);
     JsonNode *message = json_object_get_member (object, "message");
+    /* An unpaired surrogate escape ("\ud800") decodes to bytes that are
+     * not UTF-8: it goes into error texts, which must be UTF-8 */
     if (message && JSON_NODE_HOLDS_VALUE (message)
         && json_node_get_value_type (message) == G_TYPE_STRING)
-      return g_strdup (json_node_get_string (message));
+      return g_utf8_make_valid (json_node_get_string (message), -1);
   }
 
-  data = g_bytes_get_data (reply, &length);
   if (length == 0)
     return NULL;
   text = g_utf8_make_valid (data, MIN (length, MAX_MESSAGE_CHARS * 4));
@@ -325,15 +326,17 @@ id_member (JsonObject * object, const gchar * name)
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
   if (json_node_get_value_type (node) == G_TYPE_STRING
-      && *json_node_get_string (node))
+      && *json_node_get_string (node)
+      && g_utf8_validate (json_node_get_string (node), -1, NULL))
     return g_strdup (json_node_get_string (node));
   return NULL;
 }
 
-static gboolean
-parse_job_ids (GBytes * reply, SymblJobIds * ids, GError ** error)
+gboolean
+symbl_client_parse_job_reply (const gchar * data, gsize length,
+    SymblJobIds * ids, GError ** error)
 {
-  g_autoptr (JsonNode) root = parse_json (reply);
+  g_autoptr (JsonNode) root = parse_json (data, length);
   JsonObject *object;
 
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
@@ -376,37 +379,61 @@ on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
   return TRUE;
 }
 
+/* A request to the API: no redirects (an upload's body cannot be sent
+ * twice), JSON replies, and the token when there is one. */
 static SoupMessage *
-build_message (SymblClient * client, const SymblSubmission * submission,
-    GInputStream * body)
+new_message (SymblClient * client, const gchar * method, const gchar * url,
+    const gchar * token)
 {
-  g_autofree gchar *endpoint = symbl_client_describe (client, submission);
-  g_autofree gchar *url = NULL;
-  g_autofree gchar *authorization = NULL;
-  SoupMessageHeaders *headers;
-  SoupMessage *msg;
+  SoupMessage *msg = soup_message_new (method, url);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
 
-  if (submission->query && *submission->query)
-    url = g_strconcat (endpoint, "?", submission->query, NULL);
-  else
-    url = g_strdup (endpoint);
-  msg = soup_message_new (submission->conversation_id ? "PUT" : "POST", url);
-
-  /* A redirect would need the body again; say so instead of following. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (msg);
-  authorization = g_strconcat ("Bearer ", submission->token, NULL);
-  soup_message_headers_replace (headers, "Authorization", authorization);
   soup_message_headers_replace (headers, "Accept", "application/json");
-  /* A refused token or format is answered before the body goes out. */
-  soup_message_headers_set_expectations (headers, SOUP_EXPECTATION_CONTINUE);
-  soup_message_set_request_body (msg, submission->content_type, body,
-      submission->size);
-
+  if (token) {
+    g_autofree gchar *authorization = g_strconcat ("Bearer ", token, NULL);
+    soup_message_headers_replace (headers, "Authorization", authorization);
+  }
   if (!client->ssl_strict)
     g_signal_connect (msg, "accept-certificate",
         G_CALLBACK (on_accept_certificate), NULL);
   return msg;
+}
+
+/* Sends @msg and reads at most @max_reply bytes of its reply into @response
+ * (status, Retry-After) and the result. A status other than 2xx is an
+ * error carrying the API's own message. */
+static GBytes *
+send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  g_autoptr (GInputStream) reply_stream = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  const gchar *data;
+  gsize length;
+  guint status;
+
+  symbl_response_clear (response);
+  reply_stream = soup_session_send (client->session, msg, cancellable, error);
+  if (!reply_stream)
+    return NULL;
+  reply = read_reply (reply_stream, max_reply, cancellable, error);
+  if (!reply)
+    return NULL;
+
+  status = soup_message_get_status (msg);
+  response->status = status;
+  response->retry_after_s = parse_retry_after (msg);
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return g_steal_pointer (&reply);
+
+  data = g_bytes_get_data (reply, &length);
+  response->api_message = symbl_client_reply_message (data, length);
+  g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_HTTP_STATUS,
+      "HTTP %u %s%s%s", status, soup_message_get_reason_phrase (msg),
+      response->api_message ? ": " : "",
+      response->api_message ? response->api_message : "");
+  return NULL;
 }
 
 gboolean
@@ -417,40 +444,176 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
   g_autoptr (GFile) file = g_file_new_for_path (submission->file);
   g_autoptr (GFileInputStream) body = NULL;
   g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GInputStream) reply_stream = NULL;
   g_autoptr (GBytes) reply = NULL;
+  g_autofree gchar *endpoint = symbl_client_describe (client, submission);
+  g_autofree gchar *url = NULL;
   Progress progress = { progress_func, progress_data, 0, submission->size };
-  guint status;
+  const gchar *data;
+  gsize length;
 
   symbl_response_clear (response);
-
   body = g_file_read (file, cancellable, error);
   if (!body)
     return FALSE;
 
-  msg = build_message (client, submission, G_INPUT_STREAM (body));
+  if (submission->query && *submission->query)
+    url = g_strconcat (endpoint, "?", submission->query, NULL);
+  else
+    url = g_strdup (endpoint);
+  msg = new_message (client, submission->conversation_id ? "PUT" : "POST",
+      url, submission->token);
+  /* A refused token or format is answered before the body goes out. */
+  soup_message_headers_set_expectations (soup_message_get_request_headers
+      (msg), SOUP_EXPECTATION_CONTINUE);
+  soup_message_set_request_body (msg, submission->content_type,
+      G_INPUT_STREAM (body), submission->size);
   if (progress_func)
     g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
         &progress);
 
-  reply_stream = soup_session_send (client->session, msg, cancellable, error);
-  if (!reply_stream)
-    return FALSE;
-  reply = read_reply (reply_stream, cancellable, error);
+  reply = send_message (client, msg, MAX_REPLY_SIZE, response, cancellable,
+      error);
   if (!reply)
     return FALSE;
+  data = g_bytes_get_data (reply, &length);
+  return symbl_client_parse_job_reply (data, length, ids, error);
+}
 
-  status = soup_message_get_status (msg);
-  response->status = status;
-  response->retry_after_s = parse_retry_after (msg);
+static JsonObject *
+reply_object (GBytes * reply, GError ** error)
+{
+  gsize length;
+  const gchar *data = g_bytes_get_data (reply, &length);
+  g_autoptr (JsonNode) root = parse_json (data, length);
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status)) {
-    response->api_message = reply_message (reply);
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_HTTP_STATUS,
-        "HTTP %u %s%s%s", status, soup_message_get_reason_phrase (msg),
-        response->api_message ? ": " : "",
-        response->api_message ? response->api_message : "");
+  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the reply is not a JSON object");
+    return NULL;
+  }
+  return json_node_dup_object (root);
+}
+
+gboolean
+symbl_client_generate_token (SymblClient * client, const gchar * app_id,
+    const gchar * app_secret, gchar ** token, gint64 * expires_in_s,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *url = g_strconcat (client->api_url,
+      "/oauth2/token:generate", NULL);
+  g_autoptr (SoupMessage) msg = new_message (client, "POST", url, NULL);
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) credentials = NULL;
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (JsonObject) object = NULL;
+  gchar *body;
+  JsonNode *access_token, *expires_in;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "application");
+  json_builder_set_member_name (builder, "appId");
+  json_builder_add_string_value (builder, app_id);
+  json_builder_set_member_name (builder, "appSecret");
+  json_builder_add_string_value (builder, app_secret);
+  json_builder_end_object (builder);
+  credentials = json_builder_get_root (builder);
+  body = json_to_string (credentials, FALSE);
+  {
+    g_autoptr (GBytes) bytes = g_bytes_new_take (body, strlen (body));
+    soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  }
+
+  reply = send_message (client, msg, MAX_REPLY_SIZE, response, cancellable,
+      error);
+  if (!reply || !(object = reply_object (reply, error)))
+    return FALSE;
+  access_token = json_object_get_member (object, "accessToken");
+  expires_in = json_object_get_member (object, "expiresIn");
+  if (!access_token || !JSON_NODE_HOLDS_VALUE (access_token)
+      || json_node_get_value_type (access_token) != G_TYPE_STRING
+      || !*json_node_get_string (access_token) || !expires_in
+      || !JSON_NODE_HOLDS_VALUE (expires_in)
+      || json_node_get_value_type (expires_in) != G_TYPE_INT64) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the token reply lacks an accessToken or an expiresIn");
     return FALSE;
   }
-  return parse_job_ids (reply, ids, error);
+  *token = g_strdup (json_node_get_string (access_token));
+  *expires_in_s = json_node_get_int (expires_in);
+  return TRUE;
+}
+
+/* GET {api}@path: the reply, checked to be JSON of @type. */
+static GBytes *
+get_json (SymblClient * client, const gchar * token, const gchar * path,
+    JsonNodeType type, gsize max_reply, SymblResponse * response,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *url = g_strconcat (client->api_url, path, NULL);
+  g_autoptr (SoupMessage) msg = new_message (client, "GET", url, token);
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  const gchar *data;
+  gsize length;
+
+  reply = send_message (client, msg, max_reply, response, cancellable, error);
+  if (!reply)
+    return NULL;
+  data = g_bytes_get_data (reply, &length);
+  root = parse_json (data, length);
+  if (!root || JSON_NODE_TYPE (root) != type) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the reply to GET %s is not a JSON %s", path,
+        type == JSON_NODE_ARRAY ? "array" : "object");
+    return NULL;
+  }
+  return g_steal_pointer (&reply);
+}
+
+gboolean
+symbl_client_get_job_status (SymblClient * client, const gchar * token,
+    const gchar * job_id, gchar ** status, SymblResponse * response,
+    GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *escaped = g_uri_escape_string (job_id, NULL, FALSE);
+  g_autofree gchar *path = g_strconcat ("/v1/job/", escaped, NULL);
+  g_autoptr (GBytes) reply = get_json (client, token, path, JSON_NODE_OBJECT,
+      MAX_REPLY_SIZE, response, cancellable, error);
+  g_autoptr (JsonObject) object = NULL;
+  JsonNode *node;
+
+  if (!reply || !(object = reply_object (reply, error)))
+    return FALSE;
+  node = json_object_get_member (object, "status");
+  if (!node || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the job reply lacks a status");
+    return FALSE;
+  }
+  *status = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+symbl_client_get_trackers_detected (SymblClient * client, const gchar * token,
+    const gchar * conversation_id, gchar ** trackers,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *escaped = g_uri_escape_string (conversation_id, NULL,
+      FALSE);
+  g_autofree gchar *path = g_strconcat ("/v1/conversations/", escaped,
+      "/trackers-detected", NULL);
+  g_autoptr (GBytes) reply = get_json (client, token, path, JSON_NODE_ARRAY,
+      MAX_RESULT_SIZE, response, cancellable, error);
+  gsize length;
+  const gchar *data;
+
+  if (!reply)
+    return FALSE;
+  /* As the API returned it. */
+  data = g_bytes_get_data (reply, &length);
+  *trackers = g_strstrip (g_strndup (data, length));
+  return TRUE;
 }

@@ -85,6 +85,34 @@ gboolean symbl_client_submit (SymblClient * client,
     gpointer progress_data, SymblJobIds * ids, SymblResponse * response,
     GCancellable * cancellable, GError ** error);
 
+/* The two readings symbl_client_submit makes of a reply body of @length
+ * bytes (not nul-terminated), public so that the fuzzers drive them.
+ * The ids of an upload's reply; FALSE with SYMBL_CLIENT_ERROR_MALFORMED_REPLY
+ * and @ids left unset when it has none. */
+gboolean symbl_client_parse_job_reply (const gchar * data, gsize length,
+    SymblJobIds * ids, GError ** error);
+/* What an error reply says: its JSON "message", or the start of the body
+ * as valid UTF-8 on one line; NULL for an empty body. */
+gchar *symbl_client_reply_message (const gchar * data, gsize length);
+
+/* POST /oauth2/token:generate with app credentials. */
+gboolean symbl_client_generate_token (SymblClient * client,
+    const gchar * app_id, const gchar * app_secret, gchar ** token,
+    gint64 * expires_in_s, SymblResponse * response,
+    GCancellable * cancellable, GError ** error);
+
+/* GET /v1/job/{jobId}: "scheduled", "in_progress", "completed" or
+ * "failed". */
+gboolean symbl_client_get_job_status (SymblClient * client,
+    const gchar * token, const gchar * job_id, gchar ** status,
+    SymblResponse * response, GCancellable * cancellable, GError ** error);
+
+/* GET /v1/conversations/{conversationId}/trackers-detected: the JSON array
+ * as the API returned it. */
+gboolean symbl_client_get_trackers_detected (SymblClient * client,
+    const gchar * token, const gchar * conversation_id, gchar ** trackers,
+    SymblResponse * response, GCancellable * cancellable, GError ** error);
+
 /* The URL a submission goes to, without its query: for messages. */
 gchar *symbl_client_describe (SymblClient * client,
     const SymblSubmission * submission);

@@ -9,6 +9,29 @@
 #define DEFAULT_BACKOFF_FACTOR 1.0
 #define DEFAULT_BACKOFF_MAX 60.0
 #define DEFAULT_USER_AGENT "GStreamer symblsink/" VERSION
+#define DEFAULT_CONFIDENCE_THRESHOLD 0.5
+#define DEFAULT_MAX_URL_LENGTH 8000
+#define DEFAULT_POLL_INTERVAL_MS 2000
+#define DEFAULT_JOB_TIMEOUT_S 3600
+
+GType
+symbl_mode_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {SYMBL_MODE_AUTO, "phone for input of 8 kHz or less, else not sent",
+        "auto"},
+    {SYMBL_MODE_DEFAULT, "default: audio of 16 kHz and more", "default"},
+    {SYMBL_MODE_PHONE, "phone: narrowband calls (about 8 kHz)", "phone"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstSymblMode", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
 
 typedef enum
 {
@@ -18,6 +41,7 @@ typedef enum
   KIND_INT,
   KIND_UINT,
   KIND_DOUBLE,
+  KIND_MODE,
 } SettingKind;
 
 typedef struct
@@ -89,6 +113,92 @@ static const SettingSpec specs[] = {
   {"user-agent", "User agent",
         "The User-Agent header of every request",
       KIND_STRING, FIELD (user_agent), DEFAULT_USER_AGENT},
+  {"app-id", "App ID",
+        "Symbl app ID, used with app-secret to generate access tokens; unset: "
+        "the SYMBL_APP_ID environment variable",
+      KIND_STRING, FIELD (app_id)},
+  {"app-secret", "App secret",
+        "Symbl app secret; unset: the SYMBL_APP_SECRET environment variable "
+        "(write-only)",
+      KIND_SECRET, FIELD (app_secret)},
+  {"conversation-id", "Conversation ID",
+        "Append the recording to this existing conversation (PUT) instead "
+        "of creating a new one",
+      KIND_STRING, FIELD (conversation_id)},
+  /* "name" is every GstObject's own: the API's name goes by another. */
+  {"conversation-name", "Conversation name",
+        "Name of the conversation; unset: its id (API: name)",
+      KIND_STRING, FIELD (name)},
+  {"webhook-url", "Webhook URL",
+        "URL that receives the job's status changes (API: webhookUrl)",
+      KIND_STRING, FIELD (webhook_url)},
+  {"custom-vocabulary", "Custom vocabulary",
+        "Recognition hints as a JSON array of strings (API: "
+        "customVocabulary)",
+      KIND_STRING, FIELD (custom_vocabulary)},
+  {"confidence-threshold", "Confidence threshold",
+        "Minimum confidence of insights, from 0.5 to 1.0 (API: "
+        "confidenceThreshold)",
+        KIND_DOUBLE, FIELD (confidence_threshold), NULL, 0.0, 1.0,
+      DEFAULT_CONFIDENCE_THRESHOLD},
+  {"detect-phrases", "Detect phrases",
+        "Detect actionable phrases (API: detectPhrases)",
+      KIND_BOOLEAN, FIELD (detect_phrases), NULL, 0, 1, FALSE},
+  {"detect-entities", "Detect entities",
+        "Detect entities (API: detectEntities)",
+      KIND_BOOLEAN, FIELD (detect_entities), NULL, 0, 1, FALSE},
+  {"entities", "Entities",
+        "Custom entities as JSON: [{\"customType\": \"...\", \"text\": "
+        "\"...\"}] (API: entities)",
+      KIND_STRING, FIELD (entities)},
+  {"language-code", "Language code",
+        "BCP-47 language of the recording, such as en-US (API: "
+        "languageCode)",
+      KIND_STRING, FIELD (language_code)},
+  {"mode", "Mode",
+        "Recognition mode (API: mode)",
+      KIND_MODE, FIELD (mode), NULL, 0, 0, SYMBL_MODE_AUTO},
+  {"enable-separate-recognition-per-channel",
+        "Separate recognition per channel",
+        "One speaker per channel (API: enableSeparateRecognitionPerChannel)",
+        KIND_BOOLEAN, FIELD (enable_separate_recognition_per_channel), NULL, 0,
+      1, FALSE},
+  {"channel-metadata", "Channel metadata",
+        "Speakers of the channels as JSON: [{\"channel\": 1, \"speaker\": "
+        "{\"name\": \"...\", \"email\": \"...\"}}] (API: channelMetadata; "
+        "needs enable-separate-recognition-per-channel)",
+      KIND_STRING, FIELD (channel_metadata)},
+  {"enable-speaker-diarization", "Speaker diarization",
+        "Tell speakers apart, English and Spanish only (API: "
+        "enableSpeakerDiarization)",
+      KIND_BOOLEAN, FIELD (enable_speaker_diarization), NULL, 0, 1, FALSE},
+  {"diarization-speaker-count", "Diarization speaker count",
+        "How many people speak (API: diarizationSpeakerCount)",
+      KIND_UINT, FIELD (diarization_speaker_count), NULL, 1, 1000, 1},
+  {"enable-all-trackers", "Enable all trackers",
+        "Also detect every tracker stored on the account (API: "
+        "enableAllTrackers)",
+      KIND_BOOLEAN, FIELD (enable_all_trackers), NULL, 0, 1, FALSE},
+  {"enable-summary", "Enable summary",
+        "Ask for a summary (API: enableSummary)",
+      KIND_BOOLEAN, FIELD (enable_summary), NULL, 0, 1, FALSE},
+  {"max-url-length", "Maximum URL length",
+        "Longest request URL (path and query) allowed: the options travel "
+        "in the URL, which servers and proxies cap at about 8 KiB",
+        KIND_UINT, FIELD (max_url_length), NULL, 256, G_MAXINT,
+      DEFAULT_MAX_URL_LENGTH},
+  {"wait-for-job", "Wait for the job",
+        "After the upload, follow the job until it completes and post the "
+        "detected trackers before EOS",
+      KIND_BOOLEAN, FIELD (wait_for_job), NULL, 0, 1, FALSE},
+  {"poll-interval", "Poll interval",
+        "Milliseconds between two looks at the job's status",
+        KIND_UINT, FIELD (poll_interval), NULL, 100, 3600000,
+      DEFAULT_POLL_INTERVAL_MS},
+  {"job-timeout", "Job timeout",
+        "Seconds to wait for the job to complete (0: no limit)",
+        KIND_UINT, FIELD (job_timeout), NULL, 0, G_MAXINT,
+      DEFAULT_JOB_TIMEOUT_S},
 };
 
 #define N_SPECS G_N_ELEMENTS (specs)
@@ -119,6 +229,9 @@ make_pspec (const SettingSpec * s)
     case KIND_DOUBLE:
       return g_param_spec_double (s->name, s->nick, s->blurb, s->minimum,
           s->maximum, s->default_number, G_PARAM_READWRITE | FLAGS);
+    case KIND_MODE:
+      return g_param_spec_enum (s->name, s->nick, s->blurb, SYMBL_TYPE_MODE,
+          s->default_number, G_PARAM_READWRITE | FLAGS);
   }
   g_assert_not_reached ();
 }
@@ -163,6 +276,9 @@ symbl_settings_init (SymblSettings * settings)
         break;
       case KIND_DOUBLE:
         *AT (settings, s, gdouble) = s->default_number;
+        break;
+      case KIND_MODE:
+        *AT (settings, s, SymblMode) = s->default_number;
         break;
       default:
         break;                  /* strings start unset */
@@ -227,6 +343,9 @@ symbl_settings_set_property (SymblSettings * settings, guint id,
     case KIND_DOUBLE:
       *AT (settings, s, gdouble) = g_value_get_double (value);
       break;
+    case KIND_MODE:
+      *AT (settings, s, SymblMode) = g_value_get_enum (value);
+      break;
   }
   settings->set |= G_GUINT64_CONSTANT (1) << id;
 }
@@ -258,6 +377,9 @@ symbl_settings_get_property (const SymblSettings * settings, guint id,
       break;
     case KIND_DOUBLE:
       g_value_set_double (value, *AT (settings, s, gdouble));
+      break;
+    case KIND_MODE:
+      g_value_set_enum (value, *AT (settings, s, SymblMode));
       break;
   }
 }

@@ -13,6 +13,17 @@ G_BEGIN_DECLS
 
 #define SYMBL_DEFAULT_API_URL "https://api.symbl.ai"
 
+/* Symbl's recognition mode: phone for narrowband (8 kHz) calls. */
+typedef enum
+{
+  SYMBL_MODE_AUTO,              /* phone when the input is 8 kHz or less */
+  SYMBL_MODE_DEFAULT,
+  SYMBL_MODE_PHONE,
+} SymblMode;
+
+#define SYMBL_TYPE_MODE (symbl_mode_get_type ())
+GType symbl_mode_get_type (void);
+
 /* NULL strings are unset. */
 typedef struct
 {
@@ -32,6 +43,34 @@ typedef struct
   gchar *ssl_ca_file;
   gchar *proxy;
   gchar *user_agent;
+
+  /* Authentication by app credentials, and appending. */
+  gchar *app_id;
+  gchar *app_secret;
+  gchar *conversation_id;
+
+  /* The Async API's options, sent only when set. */
+  gchar *name;
+  gchar *webhook_url;
+  gchar *custom_vocabulary;     /* JSON array of strings */
+  gdouble confidence_threshold;
+  gboolean detect_phrases;
+  gboolean detect_entities;
+  gchar *entities;              /* JSON array of objects */
+  gchar *language_code;
+  SymblMode mode;
+  gboolean enable_separate_recognition_per_channel;
+  gchar *channel_metadata;      /* JSON array of objects */
+  gboolean enable_speaker_diarization;
+  guint diarization_speaker_count;
+  gboolean enable_all_trackers;
+  gboolean enable_summary;
+  guint max_url_length;
+
+  /* Following the job after the upload. */
+  gboolean wait_for_job;
+  guint poll_interval;          /* ms */
+  guint job_timeout;            /* s, 0: none */
 
   guint64 set;                  /* bit i: setting i was set by the user */
 } SymblSettings;

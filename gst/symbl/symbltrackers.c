@@ -1,4 +1,5 @@
 #include "symbltrackers.h"
+#include "symbljson.h"
 
 #include <json-glib/json-glib.h>
 
@@ -198,8 +199,15 @@ symbl_trackers_normalise (const gchar * text, const gchar * origin,
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) parse_error = NULL;
+  g_autofree gchar *compact = NULL;
   JsonNode *root;
 
+  if (!symbl_json_depth_ok (text, -1)) {
+    g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
+        "%s nests arrays and objects more than %d deep", origin,
+        SYMBL_JSON_MAX_DEPTH);
+    return NULL;
+  }
   if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
     g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
         "%s is not valid JSON: %s", origin, parse_error->message);
@@ -211,12 +219,77 @@ symbl_trackers_normalise (const gchar * text, const gchar * origin,
         "%s holds no JSON value", origin);
     return NULL;
   }
+  /* json-glib decodes an unpaired surrogate ("\ud800") into bytes that are
+   * not UTF-8; they must reach neither error texts nor the API. */
+  compact = json_to_string (root, FALSE);
+  if (!g_utf8_validate (compact, -1, NULL)) {
+    g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
+        "%s is not valid JSON: a \\u escape is half of a UTF-16 surrogate "
+        "pair", origin);
+    return NULL;
+  }
   if (!check_trackers (root, origin, error))
     return NULL;
   if (json_array_get_length (json_node_get_array (root)) == 0)
     return NULL;
 
-  return json_to_string (root, FALSE);
+  return g_steal_pointer (&compact);
+}
+
+#define MIN_PHRASES 5
+#define MAX_PHRASES 50
+
+static gboolean
+has_odd_punctuation (const gchar * phrase)
+{
+  for (; *phrase; phrase = g_utf8_next_char (phrase)) {
+    gunichar c = g_utf8_get_char (phrase);
+    if (g_unichar_ispunct (c) && c != '.' && c != '\'' && c != '-')
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+advise_tracker (JsonObject * tracker, guint index, GPtrArray * advice)
+{
+  const gchar *name = json_object_get_string_member (tracker, "name");
+  JsonArray *vocabulary = json_object_get_array_member (tracker,
+      "vocabulary");
+  guint n = json_array_get_length (vocabulary), i;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (n < MIN_PHRASES || n > MAX_PHRASES)
+    g_ptr_array_add (advice, g_strdup_printf ("tracker %u (\"%s\") has %u "
+            "phrases; Symbl recommends %d to %d", index, name, n,
+            MIN_PHRASES, MAX_PHRASES));
+  for (i = 0; i < n; i++) {
+    const gchar *phrase = json_array_get_string_element (vocabulary, i);
+
+    if (!g_hash_table_add (seen, (gpointer) phrase))
+      g_ptr_array_add (advice, g_strdup_printf ("tracker %u (\"%s\") "
+              "repeats the phrase \"%s\"", index, name, phrase));
+    if (has_odd_punctuation (phrase))
+      g_ptr_array_add (advice, g_strdup_printf ("tracker %u (\"%s\"): the "
+              "phrase \"%s\" has punctuation other than . ' -", index, name,
+              phrase));
+  }
+}
+
+void
+symbl_trackers_advise (const gchar * trackers, GPtrArray * advice)
+{
+  g_autoptr (JsonNode) root = json_from_string (trackers, NULL);
+  JsonArray *array;
+  guint i;
+
+  g_return_if_fail (root && JSON_NODE_HOLDS_ARRAY (root));
+  array = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (array); i++) {
+    JsonObject *tracker = json_array_get_object_element (array, i);
+    if (json_object_has_member (tracker, "vocabulary"))
+      advise_tracker (tracker, i + 1, advice);
+  }
 }
 
 gchar *

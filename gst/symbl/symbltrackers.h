@@ -27,6 +27,11 @@ typedef enum
 gchar *symbl_trackers_normalise (const gchar * text, const gchar * origin,
     GError ** error);
 
+/* Adds to @advice (strings) what in the normalised @trackers goes against
+ * Symbl's best practices: fewer than 5 or more than 50 phrases, a phrase
+ * repeated, punctuation other than . ' - */
+void symbl_trackers_advise (const gchar * trackers, GPtrArray * advice);
+
 /* Reads a trackers file and normalises it. */
 gchar *symbl_trackers_load_file (const gchar * path, GError ** error);
 

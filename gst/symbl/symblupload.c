@@ -6,7 +6,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "symbltrackers.h"
+#include "symbloptions.h"
+#include "symbltoken.h"
 
 GQuark
 symbl_upload_error_quark (void)
@@ -17,83 +18,111 @@ symbl_upload_error_quark (void)
 struct _SymblUpload
 {
   SymblClient *client;
+  SymblTokenSource *tokens;
+  SymblOptions *options;
   SymblRetryPolicy retry;
-  gchar *token;
-  gchar *query;
+  gchar *conversation_id;       /* append to it, or NULL */
   gchar *spool_dir;
   gboolean keep_spool;
+  gboolean wait_for_job;
+  guint poll_interval_ms;
+  guint job_timeout_s;
 };
+
+static const gchar *
+setting_or_env (const gchar * value, const gchar * variable)
+{
+  if (!value)
+    value = g_getenv (variable);
+  return value && *value ? value : NULL;
+}
 
 /* A token goes into a header: refuse what would break or forge one,
  * without echoing the value. */
 static gboolean
-token_is_valid (const gchar * token)
+fits_a_header (const gchar * text)
 {
-  for (; *token; token++)
-    if (*token <= ' ' || *token > '~')
+  for (; *text; text++)
+    if (*text <= ' ' || *text > '~')
       return FALSE;
   return TRUE;
 }
 
-static gchar *
-resolve_token (const SymblSettings * settings, GError ** error)
+/* The access-token property wins; then app credentials set as properties;
+ * then the environment's token, then its app credentials. */
+static SymblTokenSource *
+resolve_tokens (const SymblSettings * settings, const gchar * api_url,
+    GError ** error)
 {
   const gchar *token = settings->access_token;
   const gchar *origin = "access-token";
+  const gchar *app_id = settings->app_id, *app_secret = settings->app_secret;
 
-  if (!token) {
-    token = g_getenv ("SYMBL_ACCESS_TOKEN");
+  if (!token && !app_id && !app_secret) {
+    token = setting_or_env (NULL, "SYMBL_ACCESS_TOKEN");
     origin = "SYMBL_ACCESS_TOKEN";
   }
-  if (!token || !*token) {
+  if (token) {
+    if (!fits_a_header (token)) {
+      g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
+          "The token in %s has spaces or characters that an HTTP header "
+          "cannot carry", origin);
+      return NULL;
+    }
+    return symbl_token_source_new_fixed (token);
+  }
+
+  app_id = setting_or_env (app_id, "SYMBL_APP_ID");
+  app_secret = setting_or_env (app_secret, "SYMBL_APP_SECRET");
+  if (app_id && app_secret)
+    return symbl_token_source_new_app (api_url, app_id, app_secret);
+  if (app_id || app_secret) {
     g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN,
-        "No Symbl access token: set the access-token property or the "
-        "SYMBL_ACCESS_TOKEN environment variable");
+        "App credentials need both app-id and app-secret (or SYMBL_APP_ID "
+        "and SYMBL_APP_SECRET); only %s is set", app_id ? "the id" :
+        "the secret");
     return NULL;
   }
-  if (!token_is_valid (token)) {
-    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
-        "The token in %s has spaces or characters that an HTTP header "
-        "cannot carry", origin);
-    return NULL;
+  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN,
+      "No Symbl credentials: set the access-token property or the "
+      "SYMBL_ACCESS_TOKEN environment variable, or app-id and app-secret "
+      "(SYMBL_APP_ID and SYMBL_APP_SECRET)");
+  return NULL;
+}
+
+/* Refused credentials fail now, before recording. An API out of reach
+ * does not stop the recording: the token is asked for again at upload. */
+static gboolean
+check_credentials (SymblUpload * upload, GPtrArray * advice, GError ** error)
+{
+  SymblResponse response = { 0, NULL, -1 };
+  g_autoptr (GError) token_error = NULL;
+  g_autofree gchar *token = symbl_token_source_get (upload->tokens,
+      upload->client, &response, NULL, &token_error);
+  gboolean refused = response.status >= 400 && response.status < 500
+      && response.status != 408 && response.status != 429;
+
+  symbl_response_clear (&response);
+  if (token)
+    return TRUE;
+  if (refused) {
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_CREDENTIALS,
+        "Symbl refused the app credentials (app-id, app-secret): %s",
+        token_error->message);
+    return FALSE;
   }
-  return g_strdup (token);
+  g_ptr_array_add (advice, g_strdup_printf ("Could not check the app "
+          "credentials now (%s); the token is asked for again at upload",
+          token_error->message));
+  return TRUE;
 }
 
 static const gchar *
 resolve_api_url (const SymblSettings * settings)
 {
-  const gchar *url = settings->api_url;
+  const gchar *url = setting_or_env (settings->api_url, "SYMBL_API_URL");
 
-  if (!url)
-    url = g_getenv ("SYMBL_API_URL");
-  return url && *url ? url : SYMBL_DEFAULT_API_URL;
-}
-
-static gboolean
-build_query (const SymblSettings * settings, GString * query, GError ** error)
-{
-  g_autofree gchar *trackers = NULL;
-  g_autoptr (GError) trackers_error = NULL;
-
-  if (settings->trackers && settings->trackers_location) {
-    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
-        "Both trackers and trackers-location are set; set one of them");
-    return FALSE;
-  }
-  if (settings->trackers)
-    trackers = symbl_trackers_normalise (settings->trackers,
-        "the trackers property", &trackers_error);
-  else if (settings->trackers_location)
-    trackers = symbl_trackers_load_file (settings->trackers_location,
-        &trackers_error);
-  if (trackers_error) {
-    g_propagate_error (error, g_steal_pointer (&trackers_error));
-    return FALSE;
-  }
-  if (trackers)
-    symbl_client_append_query (query, "trackers", trackers);
-  return TRUE;
+  return url ? url : SYMBL_DEFAULT_API_URL;
 }
 
 /* Fails now, before recording, rather than at the first buffer. */
@@ -117,51 +146,61 @@ check_spool_dir (const gchar * dir, GError ** error)
   return FALSE;
 }
 
-SymblUpload *
-symbl_upload_new (const SymblSettings * settings, GError ** error)
+/* The longest path a request of this upload takes, for the URL check. */
+static gchar *
+longest_path (SymblUpload * upload)
 {
-  g_autoptr (GString) query = g_string_new (NULL);
-  SymblClientOptions options = {
+  g_autofree gchar *escaped = upload->conversation_id ?
+      g_uri_escape_string (upload->conversation_id, NULL, FALSE) : NULL;
+  g_autoptr (GUri) base = g_uri_parse (symbl_client_get_api_url
+      (upload->client), G_URI_FLAGS_NONE, NULL);
+
+  return g_strconcat (g_uri_get_path (base), "/v1/process/video",
+      escaped ? "/" : "", escaped ? escaped : "", NULL);
+}
+
+SymblUpload *
+symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
+    GError ** error)
+{
+  SymblClientOptions client_options = {
     .user_agent = symbl_settings_get_user_agent (settings),
     .timeout_s = settings->timeout,
     .ssl_strict = settings->ssl_strict,
     .ssl_ca_file = settings->ssl_ca_file,
     .proxy = settings->proxy,
   };
-  g_autofree gchar *spool_dir = NULL;
-  SymblUpload *upload;
-  SymblClient *client;
-  gchar *token;
+  const gchar *api_url = resolve_api_url (settings);
+  SymblUpload *upload = g_new0 (SymblUpload, 1);
+  g_autofree gchar *path = NULL;
 
-  token = resolve_token (settings, error);
-  if (!token)
-    return NULL;
-  if (!build_query (settings, query, error)) {
-    g_free (token);
-    return NULL;
-  }
-  spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
-      symbl_settings_default_spool_dir ();
-  if (!check_spool_dir (spool_dir, error)) {
-    g_free (token);
-    return NULL;
-  }
-  client = symbl_client_new (resolve_api_url (settings), &options, error);
-  if (!client) {
-    g_free (token);
-    return NULL;
-  }
-
-  upload = g_new0 (SymblUpload, 1);
-  upload->client = client;
-  upload->token = token;
-  upload->query = g_string_free (g_steal_pointer (&query), FALSE);
-  upload->spool_dir = g_steal_pointer (&spool_dir);
+  upload->conversation_id = g_strdup (settings->conversation_id);
   upload->keep_spool = settings->keep_spool;
+  upload->wait_for_job = settings->wait_for_job;
+  upload->poll_interval_ms = settings->poll_interval;
+  upload->job_timeout_s = settings->job_timeout;
   upload->retry.retries = settings->retries;
   upload->retry.backoff_factor = settings->retry_backoff_factor;
   upload->retry.backoff_max = settings->retry_backoff_max;
+  upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
+      symbl_settings_default_spool_dir ();
+
+  if (!(upload->tokens = resolve_tokens (settings, api_url, error))
+      || !(upload->options = symbl_options_new (settings, advice, error))
+      || !check_spool_dir (upload->spool_dir, error)
+      || !(upload->client = symbl_client_new (api_url, &client_options, error)))
+    goto failed;
+
+  path = longest_path (upload);
+  if (!symbl_options_check_length (upload->options, path,
+          settings->max_url_length, error)
+      || !check_credentials (upload, advice, error))
+    goto failed;
   return upload;
+
+failed:
+  symbl_upload_free (upload);
+  return NULL;
 }
 
 void
@@ -170,8 +209,9 @@ symbl_upload_free (SymblUpload * upload)
   if (!upload)
     return;
   symbl_client_free (upload->client);
-  g_free (upload->token);
-  g_free (upload->query);
+  symbl_token_source_free (upload->tokens);
+  symbl_options_free (upload->options);
+  g_free (upload->conversation_id);
   g_free (upload->spool_dir);
   g_free (upload);
 }
@@ -188,14 +228,21 @@ symbl_upload_get_keep_spool (SymblUpload * upload)
   return upload->keep_spool;
 }
 
+gboolean
+symbl_upload_get_wait_for_job (SymblUpload * upload)
+{
+  return upload->wait_for_job;
+}
+
 static void
 fill_submission (SymblUpload * upload, const SymblMediaFormat * format,
-    const gchar * file, guint64 size, SymblSubmission * submission)
+    const gchar * query, const gchar * file, guint64 size,
+    SymblSubmission * submission)
 {
   submission->endpoint = symbl_media_kind_to_string (format->kind);
-  submission->conversation_id = NULL;
-  submission->query = upload->query;
-  submission->token = upload->token;
+  submission->conversation_id = upload->conversation_id;
+  submission->query = query;
+  submission->token = NULL;
   submission->content_type = format->content_type;
   submission->file = file;
   submission->size = size;
@@ -206,28 +253,47 @@ symbl_upload_describe (SymblUpload * upload, const SymblMediaFormat * format)
 {
   SymblSubmission submission;
 
-  fill_submission (upload, format, NULL, 0, &submission);
+  fill_submission (upload, format, NULL, NULL, 0, &submission);
   return symbl_client_describe (upload->client, &submission);
 }
 
-gboolean
-symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
-    const SymblMediaFormat * format, SymblRetryFunc on_retry,
-    gpointer user_data, SymblJobIds * ids, SymblResponse * response,
+typedef struct
+{
+  SymblUpload *upload;
+  SymblSubmission submission;
+  const SymblUploadCallbacks *callbacks;
+  SymblJobIds *ids;
+} SubmitCall;
+
+static gboolean
+submit (const gchar * token, gpointer user_data, SymblResponse * response,
     GCancellable * cancellable, GError ** error)
+{
+  SubmitCall *call = user_data;
+
+  call->submission.token = token;
+  return symbl_client_submit (call->upload->client, &call->submission,
+      call->callbacks->on_progress, call->callbacks->user_data, call->ids,
+      response, cancellable, error);
+}
+
+/* Runs @call until it succeeds, fails for good, or the retries run out,
+ * waiting between attempts as the policy says. */
+static gboolean
+call_with_retries (SymblUpload * upload, SymblTokenCall call,
+    gpointer call_data, const SymblUploadCallbacks * callbacks,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
 {
   guint max_attempts = upload->retry.retries < 0 ? 0 :
       upload->retry.retries + 1;
-  SymblSubmission submission;
   guint attempt;
 
-  fill_submission (upload, format, file, size, &submission);
   for (attempt = 1;; attempt++) {
     GError *attempt_error = NULL;
     gdouble delay;
 
-    if (symbl_client_submit (upload->client, &submission, NULL, NULL, ids,
-            response, cancellable, &attempt_error))
+    if (symbl_token_source_call (upload->tokens, upload->client, call,
+            call_data, response, cancellable, &attempt_error))
       return TRUE;
     if (!symbl_retry_is_transient (attempt_error, response)
         || !symbl_retry_allows_another (&upload->retry, attempt)) {
@@ -236,11 +302,67 @@ symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
     }
 
     delay = symbl_retry_delay (&upload->retry, attempt, response);
-    if (on_retry)
-      on_retry (attempt, max_attempts, attempt_error, response, delay,
-          user_data);
+    if (callbacks->on_retry)
+      callbacks->on_retry (attempt, max_attempts, attempt_error, response,
+          delay, callbacks->user_data);
     g_error_free (attempt_error);
     if (!symbl_retry_wait (delay, cancellable, error))
       return FALSE;
   }
+}
+
+gboolean
+symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
+    const SymblMediaFormat * format, guint input_rate,
+    const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  g_autofree gchar *query = symbl_options_get_query (upload->options,
+      input_rate);
+  SubmitCall call = { upload, {0}, callbacks, ids };
+
+  fill_submission (upload, format, query, file, size, &call.submission);
+  return call_with_retries (upload, submit, &call, callbacks, response,
+      cancellable, error);
+}
+
+typedef struct
+{
+  SymblClient *client;
+  const gchar *conversation_id;
+  gchar *trackers;
+} TrackersCall;
+
+static gboolean
+get_trackers (const gchar * token, gpointer user_data,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  TrackersCall *call = user_data;
+
+  return symbl_client_get_trackers_detected (call->client, token,
+      call->conversation_id, &call->trackers, response, cancellable, error);
+}
+
+gboolean
+symbl_upload_wait_for_job (SymblUpload * upload, const SymblJobIds * ids,
+    const SymblUploadCallbacks * callbacks, gchar ** trackers,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  SymblJobWatch watch = {
+    .client = upload->client,
+    .tokens = upload->tokens,
+    .retry = &upload->retry,
+    .poll_interval_ms = upload->poll_interval_ms,
+    .timeout_s = upload->job_timeout_s,
+  };
+  TrackersCall call = { upload->client, ids->conversation_id, NULL };
+
+  if (!symbl_job_wait (&watch, ids->job_id, callbacks->on_job_status,
+          callbacks->user_data, response, cancellable, error))
+    return FALSE;
+  if (!call_with_retries (upload, get_trackers, &call, callbacks, response,
+          cancellable, error))
+    return FALSE;
+  *trackers = call.trackers;
+  return TRUE;
 }

@@ -1,12 +1,14 @@
-/* symblupload: one recording's way to the Symbl API.
+/* symblupload: one recording's way to Symbl, and its job's to the end.
  *
  * Resolves the settings into what an upload needs (checked when the
- * element goes to READY, so bad input fails before anything is recorded)
- * and sends the spooled file. Knows no GStreamer pads.
+ * element goes to READY, so that bad input fails before anything is
+ * recorded), sends the spooled file with retries, and follows the job to
+ * its detected trackers. Knows no GStreamer pads.
  */
 #pragma once
 
 #include "symblclient.h"
+#include "symbljob.h"
 #include "symblmedia.h"
 #include "symblretry.h"
 #include "symblsettings.h"
@@ -21,6 +23,7 @@ typedef enum
   SYMBL_UPLOAD_ERROR_SETTINGS,  /* a property's value is unusable */
   SYMBL_UPLOAD_ERROR_NO_TOKEN,  /* no way to authenticate */
   SYMBL_UPLOAD_ERROR_SPOOL_DIR, /* recordings cannot be written there */
+  SYMBL_UPLOAD_ERROR_CREDENTIALS,       /* the API refused the app's */
 } SymblUploadError;
 
 typedef struct _SymblUpload SymblUpload;
@@ -32,22 +35,43 @@ typedef void (*SymblRetryFunc) (guint attempt, guint max_attempts,
     const GError * error, const SymblResponse * response, gdouble delay,
     gpointer user_data);
 
+typedef struct
+{
+  SymblRetryFunc on_retry;
+  SymblProgressFunc on_progress;        /* bytes of the body sent */
+  SymblJobStatusFunc on_job_status;
+  gpointer user_data;
+} SymblUploadCallbacks;
+
+/* Checks the settings. App credentials are tried at once: refused ones are
+ * an error now; an API out of reach only adds to @advice (strings), since
+ * recording must not depend on the network. */
 SymblUpload *symbl_upload_new (const SymblSettings * settings,
-    GError ** error);
+    GPtrArray * advice, GError ** error);
 void symbl_upload_free (SymblUpload * upload);
 
 const gchar *symbl_upload_get_spool_dir (SymblUpload * upload);
 gboolean symbl_upload_get_keep_spool (SymblUpload * upload);
+gboolean symbl_upload_get_wait_for_job (SymblUpload * upload);
 /* Where a recording of @format goes, for messages (no secrets in it). */
 gchar *symbl_upload_describe (SymblUpload * upload,
     const SymblMediaFormat * format);
 
-/* Sends the recording in @file to the endpoint for @format, retrying as
- * the settings say: each attempt sends the whole file from its start. On
- * failure @response holds what the last attempt got. */
+/* Sends the recording in @file to the endpoint for @format (a PUT when
+ * appending), retrying as the settings say: each attempt sends the whole
+ * file from its start. @input_rate is the audio's rate before encoding
+ * (0: unknown), for mode auto. On failure @response holds what the last
+ * attempt got. */
 gboolean symbl_upload_run (SymblUpload * upload, const gchar * file,
-    guint64 size, const SymblMediaFormat * format, SymblRetryFunc on_retry,
-    gpointer user_data, SymblJobIds * ids, SymblResponse * response,
-    GCancellable * cancellable, GError ** error);
+    guint64 size, const SymblMediaFormat * format, guint input_rate,
+    const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
+    SymblResponse * response, GCancellable * cancellable, GError ** error);
+
+/* Follows the job in @ids until it completes, then fetches the detected
+ * trackers: the JSON array as the API returned it. */
+gboolean symbl_upload_wait_for_job (SymblUpload * upload,
+    const SymblJobIds * ids, const SymblUploadCallbacks * callbacks,
+    gchar ** trackers, SymblResponse * response, GCancellable * cancellable,
+    GError ** error);
 
 G_END_DECLS

@@ -1,38 +1,15 @@
 /* The access token reaches the server, and nothing else: not GStreamer's
  * debug log at its most verbose, not GLib's, not a warning or an error, not
  * gst-launch-1.0 -v. */
+#include <fcntl.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include "symbltest.h"
 
 #define SECRET "sEcReT-t0ken-4f9d2a7c"
 
 static SymblTest t;
 static GString *captured;
-
-static GstDebugLevel saved_threshold;
-
-static void
-capture_gst_log (GstDebugCategory * category, GstDebugLevel level,
-    const gchar * file, const gchar * function, gint line, GObject * object,
-    GstDebugMessage * message, gpointer user_data)
-{
-  g_string_append_printf (captured, "%s %s\n",
-      gst_debug_category_get_name (category), gst_debug_message_get (message));
-}
-
-static GLogWriterOutput
-capture_glib_log (GLogLevelFlags level, const GLogField * fields,
-    gsize n_fields, gpointer user_data)
-{
-  gsize i;
-
-  for (i = 0; i < n_fields; i++)
-    if (fields[i].length < 0)
-      g_string_append_printf (captured, "%s=%s ", fields[i].key,
-          (const gchar *) fields[i].value);
-  g_string_append_c (captured, '\n');
-  return G_LOG_WRITER_HANDLED;
-}
-
 static void
 setup (void)
 {
@@ -50,8 +27,8 @@ setup (void)
 static void
 teardown (void)
 {
-  g_string_free (captured, TRUE);
   symbl_test_teardown (&t);
+  g_string_free (captured, TRUE);
 }
 
 /* Everything a message shows: its structure, and an error's or warning's
@@ -77,7 +54,9 @@ capture_message (GstMessage * msg)
 }
 
 /* An upload that is retried once, with the token given as the property
- * (gst-launch-1.0 lines are GStreamer's parser's to log, not ours). */
+ * (gst-launch-1.0 lines are GStreamer's parser's to log, not ours), with
+ * every log on: GStreamer's at its most verbose, GLib's debug messages
+ * (libsoup's among them), all of stdout and stderr captured. */
 static GList *
 upload_with_every_log_on (const gchar * fault)
 {
@@ -85,26 +64,55 @@ upload_with_every_log_on (const gchar * fault)
       "symblsink name=s api-url=%s spool-dir=%s retry-backoff-factor=0.05",
       symbl_local_server_get_url (t.server), t.spool_dir);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  g_autofree gchar *log_path = g_build_filename (t.spool_dir, "stderr.log",
+      NULL);
+  g_autofree gchar *log = NULL;
+  GstDebugLevel saved_threshold = gst_debug_get_default_threshold ();
   GList *messages, *l;
+  gint saved_stdout, saved_stderr, log_fd;
+  guint handler;
 
   g_object_set (sink, "access-token", SECRET, NULL);
   gst_object_unref (sink);
   fail_unless (symbl_local_server_add_fault_text (t.server, fault, NULL));
 
-  gst_debug_remove_log_function (gst_debug_log_default);
-  gst_debug_add_log_function (capture_gst_log, NULL, NULL);
-  saved_threshold = gst_debug_get_default_threshold ();
-  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
-  g_log_set_writer_func (capture_glib_log, NULL, NULL);
+  /* GLib prints debug messages to stdout, the rest to stderr. */
+  fflush (stdout);
+  fflush (stderr);
+  saved_stdout = dup (STDOUT_FILENO);
+  saved_stderr = dup (STDERR_FILENO);
+  log_fd = open (log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2 (log_fd, STDOUT_FILENO);
+  dup2 (log_fd, STDERR_FILENO);
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_log_set_debug_enabled (TRUE);
+  /* gst-check swallows GLib's debug messages; let them through. */
+  handler = g_log_set_handler (NULL, G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
+      G_LOG_LEVEL_DEBUG, g_log_default_handler, NULL);
+  gst_debug_set_active (TRUE);
+  gst_debug_set_colored (FALSE);
+  gst_debug_set_default_threshold (GST_LEVEL_MEMDUMP);
 
   messages = symbl_test_run (pipeline, 60);
+  gst_object_unref (pipeline);
 
   gst_debug_set_default_threshold (saved_threshold);
-  gst_debug_remove_log_function (capture_gst_log);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_log_set_debug_enabled (FALSE);
+  g_log_remove_handler (NULL, handler);
+  fflush (stdout);
+  fflush (stderr);
+  dup2 (saved_stdout, STDOUT_FILENO);
+  dup2 (saved_stderr, STDERR_FILENO);
+  close (saved_stdout);
+  close (saved_stderr);
+  close (log_fd);
+
+  fail_unless (g_file_get_contents (log_path, &log, NULL, NULL));
+  g_string_append (captured, log);
+  g_unlink (log_path);
   for (l = messages; l; l = l->next)
     capture_message (l->data);
-  gst_object_unref (pipeline);
   return messages;
 }
 

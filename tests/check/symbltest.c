@@ -11,11 +11,18 @@ void
 symbl_test_setup (SymblTest * t)
 {
   SymblLocalServerOptions options = { 0 };
+
+  options.job_step_ms = 50;
+  symbl_test_setup_with (t, &options);
+}
+
+void
+symbl_test_setup_with (SymblTest * t, SymblLocalServerOptions * options)
+{
   GError *error = NULL;
 
-  options.quiet = TRUE;
-  options.job_step_ms = 50;
-  t->server = symbl_local_server_start (&options, &error);
+  options->quiet = TRUE;
+  t->server = symbl_local_server_start (options, &error);
   fail_unless (t->server != NULL, "local server: %s",
       error ? error->message : "?");
   t->spool_dir = g_dir_make_tmp ("symbl-test-spool-XXXXXX", &error);
@@ -80,6 +87,13 @@ symbl_test_sink_props (SymblTest * t)
 GList *
 symbl_test_run (GstElement * pipeline, guint timeout_s)
 {
+  return symbl_test_run_with (pipeline, timeout_s, 0);
+}
+
+GList *
+symbl_test_run_with (GstElement * pipeline, guint timeout_s,
+    GstMessageType extra)
+{
   GstBus *bus = gst_element_get_bus (pipeline);
   GList *messages = NULL;
   gint64 deadline = g_get_monotonic_time () + timeout_s * G_TIME_SPAN_SECOND;
@@ -94,7 +108,7 @@ symbl_test_run (GstElement * pipeline, guint timeout_s)
       break;
     msg = gst_bus_timed_pop_filtered (bus, left * GST_USECOND,
         GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING |
-        GST_MESSAGE_ELEMENT);
+        GST_MESSAGE_ELEMENT | extra);
     if (!msg)
       break;
     messages = g_list_append (messages, msg);

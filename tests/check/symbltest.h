@@ -18,6 +18,8 @@ typedef struct
 
 /* Starts a quiet local server on loopback and makes a spool directory. */
 void symbl_test_setup (SymblTest * t);
+/* The same, with the server's options as given (made quiet). */
+void symbl_test_setup_with (SymblTest * t, SymblLocalServerOptions * options);
 void symbl_test_teardown (SymblTest * t);
 
 /* gst_parse_launch with printf-style formatting; fails the test on error. */
@@ -30,6 +32,9 @@ gchar *symbl_test_sink_props (SymblTest * t);
  * messages a user watches, in bus order: EOS, ERROR, WARNING and element
  * messages. Sets the pipeline to NULL before returning. */
 GList *symbl_test_run (GstElement * pipeline, guint timeout_s);
+/* The same, collecting messages of the @extra types too. */
+GList *symbl_test_run_with (GstElement * pipeline, guint timeout_s,
+    GstMessageType extra);
 void symbl_test_messages_free (GList * messages);
 
 /* The first message of @type (and structure name, for element messages). */

@@ -1,0 +1,46 @@
+/* symbloptions: the Async API's query parameters, from the settings.
+ *
+ * Every option the user set is checked (errors name the property) and
+ * encoded as FACTS.md says: one parameter each, arrays and objects as one
+ * compact JSON text, booleans as true/false. Options left alone are not
+ * sent, so that the API's defaults apply. Trackers that break Symbl's best
+ * practices give advice, not errors. Since everything travels in the URL,
+ * its length is measured before anything is recorded.
+ */
+#pragma once
+
+#include "symblsettings.h"
+
+G_BEGIN_DECLS
+
+#define SYMBL_OPTIONS_ERROR (symbl_options_error_quark ())
+GQuark symbl_options_error_quark (void);
+
+typedef enum
+{
+  SYMBL_OPTIONS_ERROR_INVALID,  /* a property's value is refused */
+  SYMBL_OPTIONS_ERROR_TOO_LONG, /* the URL would be too long */
+} SymblOptionsError;
+
+typedef struct _SymblOptions SymblOptions;
+
+/* Checks and encodes the options. Advice about the trackers is added to
+ * @advice (strings). Trackers errors come in SYMBL_TRACKERS_ERROR. */
+SymblOptions *symbl_options_new (const SymblSettings * settings,
+    GPtrArray * advice, GError ** error);
+void symbl_options_free (SymblOptions * options);
+
+/* Fails when the longest request target (@path, then '?' and the query)
+ * would exceed @max_length bytes, with an error that says which
+ * parameters make it long and what to do instead. */
+gboolean symbl_options_check_length (SymblOptions * options,
+    const gchar * path, guint max_length, GError ** error);
+
+/* The encoded query for a recording whose audio came in at @input_rate Hz
+ * (0: unknown): with mode auto, 8 kHz or less adds mode=phone. */
+gchar *symbl_options_get_query (SymblOptions * options, guint input_rate);
+
+/* Symbl's documented language codes, NULL-terminated. */
+extern const gchar *const symbl_language_codes[];
+
+G_END_DECLS
