@@ -28,6 +28,8 @@
 #include "symblupload.h"
 #include "symbltrackers.h"
 
+#define PROGRESS_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
+
 GST_DEBUG_CATEGORY_STATIC (gst_symbl_upload_sink_debug);
 #define GST_CAT_DEFAULT gst_symbl_upload_sink_debug
 
@@ -51,6 +53,7 @@ struct _GstSymblUploadSink
   GstClockTime first_time;
   GstClockTime end_time;
   gint last_percent;            /* of the upload, last reported */
+  gint64 last_progress_time;
   const SymblJobIds *job;       /* the job being followed */
 
   gint input_rate;              /* atomic: the audio's rate before encoding */
@@ -152,6 +155,7 @@ gst_symbl_upload_sink_start (GstBaseSink * sink)
 
   self->format = NULL;
   self->last_percent = -1;
+  self->last_progress_time = 0;
   self->first_time = GST_CLOCK_TIME_NONE;
   self->end_time = GST_CLOCK_TIME_NONE;
   return TRUE;
@@ -478,16 +482,19 @@ failed:
   return FALSE;
 }
 
-/* A progress message per whole percent, which gst-launch-1.0 prints. */
+/* Progress that gst-launch-1.0 prints: at most twice a second, and 100%. */
 static void
 on_progress (guint64 sent, guint64 total, gpointer user_data)
 {
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
   gint percent = total ? (gint) (sent * 100 / total) : 100;
+  gint64 now = g_get_monotonic_time ();
 
-  if (percent == self->last_percent)
+  if (percent == self->last_percent || (percent < 100
+          && now - self->last_progress_time < PROGRESS_INTERVAL_US))
     return;
   self->last_percent = percent;
+  self->last_progress_time = now;
   post (self, symbl_message_progress (GST_OBJECT (self),
           GST_PROGRESS_TYPE_CONTINUE, "upload", percent, "Uploading: %d%%",
           percent));
