@@ -770,6 +770,7 @@ gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
   basesink_class->unlock_stop =
       GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_unlock_stop);
 
+  gst_type_mark_as_plugin_api (SYMBL_TYPE_MODE, 0);
   GST_DEBUG_CATEGORY_INIT (gst_symbl_upload_sink_debug, "symbluploadsink", 0,
       "Symbl upload sink");
 }
