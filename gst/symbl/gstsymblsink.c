@@ -16,7 +16,8 @@
  * Pads: `sink_%u` takes audio or video and learns which from its caps
  * (what gst-launch-1.0 links to); `audio_%u` and `video` are the same,
  * typed from the start. The encoders are set up once the kind of every pad
- * is known, before any data flows.
+ * is known, before any data flows. Two audio pads record a call on two
+ * channels, one speaker each (#GstSymblSinkPad:speaker-name).
  *
  * ## Example launch lines
  * |[
@@ -28,8 +29,12 @@
 #include "config.h"
 #include "gstsymblsink.h"
 
+#include <string.h>
 #include <gst/pbutils/missing-plugins.h>
 
+#include <json-glib/json-glib.h>
+
+#include "gstsymblsinkpad.h"
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
 #include "symblsettings.h"
@@ -39,8 +44,12 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 
 #define DEFAULT_FORMAT SYMBL_AUDIO_FORMAT_WAV
 #define DEFAULT_VIDEO_BITRATE_KBPS 1000
-/* One audio and one video stream: what Symbl's endpoints take. */
+/* What Symbl's endpoints take: audio alone (one speaker, or a call with
+ * one speaker per channel), or audio and video. */
 #define MAX_INPUTS 2
+#define MAX_AUDIO 2
+/* Room for a pad too many, so that the error says why. */
+#define MAX_PADS (MAX_INPUTS + 2)
 
 enum
 {
@@ -71,12 +80,14 @@ struct _GstSymblSink
 
   GMutex lock;                  /* the fields below */
   GCond encoder_ready;          /* an encoder, an error, or flushing */
-  Input inputs[MAX_INPUTS];
+  Input inputs[MAX_PADS];
   guint n_inputs;
   guint next_sink_index;
+  guint next_audio_index;
   GstElement *encoder;          /* for the inputs; NULL until all are known */
   gchar *missing;               /* an element the encoder lacks */
   GError *encoder_error;        /* why there is no encoder */
+  gchar *pads_error;            /* why the pads can't be recorded */
   gboolean flushing;            /* going down: stop waiting for an encoder */
   gboolean flowing;             /* data went in: the encoder is final */
   SymblAudioFormat format;
@@ -95,8 +106,12 @@ static GstStaticPadTemplate video_template =
 GST_STATIC_PAD_TEMPLATE ("video", GST_PAD_SINK, GST_PAD_REQUEST,
     GST_STATIC_CAPS ("video/x-raw"));
 
+static void gst_symbl_sink_child_proxy_init (GstChildProxyInterface * iface);
+
 #define gst_symbl_sink_parent_class parent_class
-G_DEFINE_TYPE (GstSymblSink, gst_symbl_sink, GST_TYPE_BIN);
+G_DEFINE_TYPE_WITH_CODE (GstSymblSink, gst_symbl_sink, GST_TYPE_BIN,
+    G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
+        gst_symbl_sink_child_proxy_init));
 GST_ELEMENT_REGISTER_DEFINE (symblsink, "symblsink", GST_RANK_NONE,
     GST_TYPE_SYMBL_SINK);
 
@@ -148,18 +163,19 @@ static void
 rebuild_encoder (GstSymblSink * self)
 {
   SymblEncodingPlan plan = {
-    .audio = count_inputs (self, INPUT_AUDIO) > 0,
+    .n_audio = count_inputs (self, INPUT_AUDIO),
     .video = count_inputs (self, INPUT_VIDEO) > 0,
     .audio_format = self->format,
     .video_bitrate_kbps = self->video_bitrate,
   };
   GstElement *encoder;
-  guint i;
+  guint i, audio_index = 0;
 
   remove_encoder (self);
   g_clear_pointer (&self->missing, g_free);
   g_clear_error (&self->encoder_error);
-  if (count_inputs (self, INPUT_UNKNOWN) > 0 || (!plan.audio && !plan.video))
+  if (count_inputs (self, INPUT_UNKNOWN) > 0 || (!plan.n_audio && !plan.video)
+      || self->pads_error)
     return;
 
   encoder = symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
@@ -168,7 +184,7 @@ rebuild_encoder (GstSymblSink * self)
     g_cond_broadcast (&self->encoder_ready);
     return;
   }
-  GST_DEBUG_OBJECT (self, "encoding audio %d, video %d", plan.audio,
+  GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
       plan.video);
 
   gst_bin_add (GST_BIN (self), encoder);
@@ -179,8 +195,15 @@ rebuild_encoder (GstSymblSink * self)
         GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder to the "
         "upload sink");
   for (i = 0; i < self->n_inputs; i++) {
-    g_autoptr (GstPad) target = gst_element_get_static_pad (encoder,
-        input_kind_name (self->inputs[i].kind));
+    g_autoptr (GstPad) target = NULL;
+    g_autofree gchar *name = NULL;
+
+    /* Audio inputs take channels in the order they were requested. */
+    if (self->inputs[i].kind == INPUT_VIDEO)
+      name = g_strdup ("video");
+    else
+      name = g_strdup_printf ("audio_%u", audio_index++);
+    target = gst_element_get_static_pad (encoder, name);
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), target);
   }
   gst_element_sync_state_with_parent (encoder);
@@ -192,6 +215,10 @@ rebuild_encoder (GstSymblSink * self)
 static gboolean
 report_encoder_error (GstSymblSink * self)
 {
+  if (self->pads_error) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", self->pads_error), (NULL));
+    return FALSE;
+  }
   if (self->missing)
     gst_element_post_message (GST_ELEMENT (self),
         gst_missing_element_message_new (GST_ELEMENT (self), self->missing));
@@ -200,6 +227,76 @@ report_encoder_error (GstSymblSink * self)
   GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("%s",
           self->encoder_error->message), (NULL));
   return FALSE;
+}
+
+/* Why @total inputs, of which @audio are audio and @video video, cannot
+ * be recorded together, or NULL. */
+static const gchar *
+refusal (guint audio, guint video, guint total)
+{
+  if (video > 1)
+    return "symblsink takes one video stream";
+  if (audio > MAX_AUDIO || total > MAX_INPUTS)
+    return "symblsink takes at most two audio streams (one speaker per "
+        "channel), or one audio and one video stream: Symbl takes mono or "
+        "two-channel audio. For more speakers, mix them with audiomixer "
+        "and set enable-speaker-diarization=true";
+  if (audio > 1 && video > 0)
+    return "symblsink takes two audio streams without video only";
+  return NULL;
+}
+
+/* With two audio inputs, who speaks on which channel: JSON for
+ * channelMetadata, from the pads' speaker-name and speaker-email. */
+static gchar *
+channel_metadata (GstSymblSink * self)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  guint i, channel = 0, named = 0;
+
+  json_builder_begin_array (builder);
+  for (i = 0; i < self->n_inputs; i++) {
+    g_autofree gchar *name = NULL;
+    g_autofree gchar *email = NULL;
+
+    if (self->inputs[i].kind != INPUT_AUDIO)
+      continue;
+    channel++;
+    gst_symbl_sink_pad_get_speaker (GST_SYMBL_SINK_PAD (self->inputs[i].pad),
+        &name, &email);
+    if (!name)
+      continue;
+    named++;
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "channel");
+    json_builder_add_int_value (builder, channel);
+    json_builder_set_member_name (builder, "speaker");
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "name");
+    json_builder_add_string_value (builder, name);
+    if (email) {
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, email);
+    }
+    json_builder_end_object (builder);
+    json_builder_end_object (builder);
+  }
+  json_builder_end_array (builder);
+  root = json_builder_get_root (builder);
+  return named ? json_to_string (root, FALSE) : NULL;
+}
+
+/* At the end of the stream the speakers are final: tell the upload sink
+ * what to send. Lock held. */
+static void
+update_channels (GstSymblSink * self)
+{
+  guint audio = count_inputs (self, INPUT_AUDIO);
+  g_autofree gchar *metadata = audio == 2 ? channel_metadata (self) : NULL;
+
+  gst_symbl_upload_sink_set_channels (GST_SYMBL_UPLOAD_SINK (self->upload),
+      audio == 2 ? 2 : 1, metadata);
 }
 
 /* A sink_%u pad learns its kind from its caps. The caps (and any data
@@ -216,6 +313,11 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   InputKind kind;
   gint rate;
 
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
+    g_mutex_lock (&self->lock);
+    update_channels (self);
+    g_mutex_unlock (&self->lock);
+  }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
   gst_event_parse_caps (event, &caps);
@@ -229,11 +331,13 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   g_mutex_lock (&self->lock);
   input = find_input (self, pad);
   if (input && input->kind == INPUT_UNKNOWN) {
-    if (count_inputs (self, kind) > 0) {
-      GST_ELEMENT_ERROR (self, STREAM, FORMAT,
-          ("symblsink takes one %s stream, and %s got a second one. Mix "
-              "them first, or record them separately", input_kind_name (kind),
-              GST_PAD_NAME (pad)), (NULL));
+    const gchar *why = refusal (count_inputs (self, INPUT_AUDIO) +
+        (kind == INPUT_AUDIO), count_inputs (self, INPUT_VIDEO) +
+        (kind == INPUT_VIDEO), self->n_inputs);
+
+    if (why) {
+      GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s (%s carries %s)", why,
+              GST_PAD_NAME (pad), input_kind_name (kind)), (NULL));
       g_mutex_unlock (&self->lock);
       return GST_PAD_PROBE_DROP;
     }
@@ -310,32 +414,29 @@ template_kind (GstPadTemplate * templ)
   return INPUT_UNKNOWN;
 }
 
-/* Why a pad of @kind cannot be added, or NULL. Lock held. */
-static const gchar *
-refusal (GstSymblSink * self, InputKind kind)
-{
-  if (self->flowing)
-    return "symblsink takes new pads only before data flows";
-  if (self->n_inputs == MAX_INPUTS)
-    return "symblsink takes one audio and one video stream";
-  if (kind == INPUT_VIDEO && count_inputs (self, INPUT_VIDEO) > 0)
-    return "symblsink takes one video stream";
-  if (kind == INPUT_AUDIO && count_inputs (self, INPUT_AUDIO) > 0)
-    return "symblsink takes one audio stream; mix several first "
-        "(audiomixer)";
-  return NULL;
-}
-
 static gchar *
 pad_name (GstSymblSink * self, InputKind kind, const gchar * requested)
 {
+  if (requested)
+    return g_strdup (requested);
   if (kind == INPUT_VIDEO)
     return g_strdup ("video");
   if (kind == INPUT_AUDIO)
-    return g_strdup (requested ? requested : "audio_0");
-  if (requested)
-    return g_strdup (requested);
+    return g_strdup_printf ("audio_%u", self->next_audio_index++);
   return g_strdup_printf ("sink_%u", self->next_sink_index++);
+}
+
+/* Inputs that cannot be recorded together are an error when the element
+ * goes to READY, where gst-launch-1.0 shows it, rather than a link that
+ * merely fails. Lock held. */
+static void
+check_inputs (GstSymblSink * self)
+{
+  const gchar *why = refusal (count_inputs (self, INPUT_AUDIO),
+      count_inputs (self, INPUT_VIDEO), self->n_inputs);
+
+  g_free (self->pads_error);
+  self->pads_error = g_strdup (why);
 }
 
 static GstPad *
@@ -345,14 +446,13 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
   GstSymblSink *self = GST_SYMBL_SINK (element);
   InputKind kind = template_kind (templ);
   g_autofree gchar *pad_name_str = NULL;
-  const gchar *why;
   GstPad *pad;
 
   g_mutex_lock (&self->lock);
-  why = refusal (self, kind);
-  if (why) {
+  if (self->flowing || self->n_inputs == MAX_PADS) {
     g_mutex_unlock (&self->lock);
-    GST_ELEMENT_WARNING (self, CORE, PAD, ("%s", why), (NULL));
+    GST_ELEMENT_WARNING (self, CORE, PAD, ("symblsink takes new pads only "
+            "before data flows, and at most two"), (NULL));
     return NULL;
   }
 
@@ -368,6 +468,7 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
   self->inputs[self->n_inputs].kind = kind;
   self->n_inputs++;
 
+  check_inputs (self);
   rebuild_encoder (self);
   /* Past READY (a pad decodebin adds), nothing else will report it. */
   if (GST_STATE (self) >= GST_STATE_READY)
@@ -375,6 +476,9 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
   g_mutex_unlock (&self->lock);
 
   gst_element_add_pad (element, pad);
+  /* gst-launch-1.0 sets audio_0::speaker-name once the pad exists. */
+  gst_child_proxy_child_added (GST_CHILD_PROXY (self), G_OBJECT (pad),
+      GST_OBJECT_NAME (pad));
   return pad;
 }
 
@@ -387,12 +491,18 @@ gst_symbl_sink_release_pad (GstElement * element, GstPad * pad)
   g_mutex_lock (&self->lock);
   input = find_input (self, pad);
   if (input) {
-    *input = self->inputs[--self->n_inputs];
+    /* Keep the order: it is the order of the channels. */
+    memmove (input, input + 1, (self->inputs + self->n_inputs - input - 1) *
+        sizeof (Input));
+    self->n_inputs--;
+    check_inputs (self);
     /* While disposing, GstBin has already removed the encoder. */
     if (self->encoder)
       rebuild_encoder (self);
   }
   g_mutex_unlock (&self->lock);
+  gst_child_proxy_child_removed (GST_CHILD_PROXY (self), G_OBJECT (pad),
+      GST_OBJECT_NAME (pad));
   gst_element_remove_pad (element, pad);
 }
 
@@ -540,10 +650,61 @@ gst_symbl_sink_finalize (GObject * object)
   GstSymblSink *self = GST_SYMBL_SINK (object);
 
   g_free (self->missing);
+  g_free (self->pads_error);
   g_clear_error (&self->encoder_error);
   g_cond_clear (&self->encoder_ready);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* Children are the bin's elements, then its pads, so that gst-launch-1.0
+ * lines can say audio_0::speaker-name=Agent, as compositor's do. */
+static GstChildProxyInterface *bin_child_proxy;
+
+static GObject *
+gst_symbl_sink_get_child_by_name (GstChildProxy * proxy, const gchar * name)
+{
+  GstPad *pad = gst_element_get_static_pad (GST_ELEMENT (proxy), name);
+
+  if (pad)
+    return G_OBJECT (pad);
+  return bin_child_proxy->get_child_by_name (proxy, name);
+}
+
+static GObject *
+gst_symbl_sink_get_child_by_index (GstChildProxy * proxy, guint index)
+{
+  guint elements = bin_child_proxy->get_children_count (proxy);
+  GObject *pad = NULL;
+
+  if (index < elements)
+    return bin_child_proxy->get_child_by_index (proxy, index);
+  GST_OBJECT_LOCK (proxy);
+  pad = g_list_nth_data (GST_ELEMENT (proxy)->sinkpads, index - elements);
+  if (pad)
+    gst_object_ref (pad);
+  GST_OBJECT_UNLOCK (proxy);
+  return pad;
+}
+
+static guint
+gst_symbl_sink_get_children_count (GstChildProxy * proxy)
+{
+  guint pads;
+
+  GST_OBJECT_LOCK (proxy);
+  pads = GST_ELEMENT (proxy)->numsinkpads;
+  GST_OBJECT_UNLOCK (proxy);
+  return bin_child_proxy->get_children_count (proxy) + pads;
+}
+
+static void
+gst_symbl_sink_child_proxy_init (GstChildProxyInterface * iface)
+{
+  bin_child_proxy = g_type_interface_peek_parent (iface);
+  iface->get_child_by_name = gst_symbl_sink_get_child_by_name;
+  iface->get_child_by_index = gst_symbl_sink_get_child_by_index;
+  iface->get_children_count = gst_symbl_sink_get_children_count;
 }
 
 static void
@@ -573,9 +734,12 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
 
   /* sink_%u first: gst-launch-1.0 links to the first template that fits,
    * and only sink_%u fits both audio and video. */
-  gst_element_class_add_static_pad_template (element_class, &sink_template);
-  gst_element_class_add_static_pad_template (element_class, &audio_template);
-  gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &sink_template, GST_TYPE_SYMBL_SINK_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &audio_template, GST_TYPE_SYMBL_SINK_PAD);
+  gst_element_class_add_static_pad_template_with_gtype (element_class,
+      &video_template, GST_TYPE_SYMBL_SINK_PAD);
   gst_element_class_set_static_metadata (element_class,
       "Symbl sink", "Sink/Network",
       "Records audio (and video), uploads it to the Symbl.ai Async API with "
@@ -589,6 +753,7 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
   bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_symbl_sink_handle_message);
 
   gst_type_mark_as_plugin_api (SYMBL_TYPE_AUDIO_FORMAT, 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_SYMBL_SINK_PAD, 0);
   GST_DEBUG_CATEGORY_INIT (gst_symbl_sink_debug, "symblsink", 0, "Symbl sink");
 }
 

@@ -57,6 +57,8 @@ struct _GstSymblUploadSink
   const SymblJobIds *job;       /* the job being followed */
 
   gint input_rate;              /* atomic: the audio's rate before encoding */
+  gint channels;                /* atomic: 2 for a call on two channels */
+  gchar *channel_metadata;      /* object lock: symblsink's speakers */
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
@@ -583,6 +585,8 @@ static gboolean
 upload_recording (GstSymblUploadSink * self)
 {
   SymblUploadCallbacks callbacks = { on_retry, on_progress, NULL, self };
+  SymblStreamInfo info = { 0, 0, NULL };
+  g_autofree gchar *channel_metadata = NULL;
   g_autoptr (GCancellable) cancellable = NULL;
   g_autoptr (GError) error = NULL;
   SymblResponse response = { 0, NULL, -1 };
@@ -605,9 +609,14 @@ upload_recording (GstSymblUploadSink * self)
   post (self, symbl_message_progress (GST_OBJECT (self),
           GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
           size / 1e6));
-  ok = symbl_upload_run (self->upload, path, size, self->format,
-      g_atomic_int_get (&self->input_rate), &callbacks, &ids, &response,
-      cancellable, &error);
+  GST_OBJECT_LOCK (self);
+  channel_metadata = g_strdup (self->channel_metadata);
+  GST_OBJECT_UNLOCK (self);
+  info.input_rate = g_atomic_int_get (&self->input_rate);
+  info.channels = g_atomic_int_get (&self->channels);
+  info.channel_metadata = channel_metadata;
+  ok = symbl_upload_run (self->upload, path, size, self->format, &info, NULL,
+      &callbacks, &ids, &response, cancellable, &error);
   post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
               error), "upload", ok ? 100 : -1, "Upload %s", ok ? "complete" :
           "failed"));
@@ -646,6 +655,23 @@ void
 gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self, gint rate)
 {
   g_atomic_int_set (&self->input_rate, rate);
+}
+
+/**
+ * gst_symbl_upload_sink_set_channels: (skip)
+ *
+ * For symblsink: a call recorded on two channels, and who speaks on each
+ * (JSON for channelMetadata, or NULL). Any thread.
+ */
+void
+gst_symbl_upload_sink_set_channels (GstSymblUploadSink * self, gint channels,
+    const gchar * channel_metadata)
+{
+  g_atomic_int_set (&self->channels, channels);
+  GST_OBJECT_LOCK (self);
+  g_free (self->channel_metadata);
+  self->channel_metadata = g_strdup (channel_metadata);
+  GST_OBJECT_UNLOCK (self);
 }
 
 static gboolean
@@ -732,6 +758,7 @@ gst_symbl_upload_sink_finalize (GObject * object)
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (object);
 
   symbl_settings_clear (&self->settings);
+  g_free (self->channel_metadata);
   symbl_upload_free (self->upload);
   symbl_spool_free (self->spool, FALSE);
   g_clear_object (&self->cancellable);
@@ -750,6 +777,7 @@ gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
   gobject_class->get_property = gst_symbl_upload_sink_get_property;
   gobject_class->finalize = gst_symbl_upload_sink_finalize;
 
+  /* Their doc blocks (GstSymblUploadSink:...) are in symblsettings.c. */
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

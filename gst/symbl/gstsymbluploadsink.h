@@ -12,5 +12,7 @@ GST_ELEMENT_REGISTER_DECLARE (symbluploadsink);
 
 void gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self,
     gint rate);
+void gst_symbl_upload_sink_set_channels (GstSymblUploadSink * self,
+    gint channels, const gchar * channel_metadata);
 
 G_END_DECLS

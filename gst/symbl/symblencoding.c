@@ -1,5 +1,7 @@
 #include "symblencoding.h"
 
+#include <gst/audio/audio.h>
+
 /* Speech needs little: these keep uploads small and encoding cheap. */
 #define MP3_BITRATE_KBPS 32
 #define OPUS_BITRATE_BPS 24000
@@ -35,6 +37,7 @@ static const struct
 } packages[] = {
   {"audioconvert", "gstreamer1.0-plugins-base"},
   {"audioresample", "gstreamer1.0-plugins-base"},
+  {"audiointerleave", "gstreamer1.0-plugins-bad"},
   {"videoconvert", "gstreamer1.0-plugins-base"},
   {"videoscale", "gstreamer1.0-plugins-base"},
   {"opusenc", "gstreamer1.0-plugins-base"},
@@ -116,10 +119,12 @@ expose (Builder * b, GstElement * element, const gchar * pad_name,
           target));
 }
 
-/* audioconvert ! audioresample ! 16 kHz mono ! @encoder: exposes "audio". */
+/* audioconvert ! audioresample ! 16 kHz mono ! @encoder, exposed as
+ * @pad_name; @encoder_pad is the request pad to link to, or NULL. */
 static gboolean
-add_speech_input (Builder * b, const gchar * sample_format,
-    GstElement * encoder)
+add_speech_input (Builder * b, const gchar * pad_name,
+    const gchar * sample_format, GstElement * encoder,
+    const gchar * encoder_pad)
 {
   const gchar *convert[] = { "audioconvert", "audioresample", "capsfilter",
     NULL
@@ -133,12 +138,48 @@ add_speech_input (Builder * b, const gchar * sample_format,
   if (!chain (b, convert, elements))
     return FALSE;
   g_object_set (elements[2], "caps", caps, NULL);
-  expose (b, elements[0], "sink", "audio");
+  expose (b, elements[0], "sink", pad_name);
+  if (encoder_pad)
+    return gst_element_link_pads (elements[2], "src", encoder, encoder_pad)
+        || link_pair (b, elements[2], encoder);
   return link_pair (b, elements[2], encoder);
 }
 
+/* Two speakers, one per channel: audio_0 on the left (channel 1), audio_1
+ * on the right. audiointerleave aligns them in time and fills a late or
+ * silent input with silence. */
+static GstElement *
+add_interleave (Builder * b, GstElement * encoder)
+{
+  GstElement *interleave = make (b, "audiointerleave");
+  GValue positions = G_VALUE_INIT;
+  GValue position = G_VALUE_INIT;
+  GstAudioChannelPosition sides[] = { GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT,
+    GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT
+  };
+  guint i;
+
+  if (!interleave || !link_pair (b, interleave, encoder))
+    return NULL;
+  gst_value_array_init (&positions, 2);
+  g_value_init (&position, GST_TYPE_AUDIO_CHANNEL_POSITION);
+  for (i = 0; i < G_N_ELEMENTS (sides); i++) {
+    g_value_set_enum (&position, sides[i]);
+    gst_value_array_append_value (&positions, &position);
+  }
+  g_object_set_property (G_OBJECT (interleave), "channel-positions",
+      &positions);
+  /* A gap (a side that went quiet, no data) is a gap at once, filled with
+   * silence, rather than after a second of drift. */
+  g_object_set (interleave, "channel-positions-from-input", FALSE,
+      "discont-wait", G_GUINT64_CONSTANT (0), NULL);
+  g_value_unset (&position);
+  g_value_unset (&positions);
+  return interleave;
+}
+
 static gboolean
-build_audio_only (Builder * b, SymblAudioFormat format)
+build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
 {
   const gchar *wav[] = { "wavenc", NULL };
   const gchar *flac[] = { "flacenc", NULL };
@@ -146,24 +187,31 @@ build_audio_only (Builder * b, SymblAudioFormat format)
   const gchar *opus[] = { "opusenc", "oggmux", NULL };
   const gchar *const *encoders[] = { wav, flac, mp3, opus };
   GstElement *elements[2] = { NULL, NULL };
-  GstElement *encoder;
+  GstElement *encoder, *interleave;
 
   if (!chain (b, encoders[format], elements))
     return FALSE;
   encoder = elements[0];
 
+  /* Each channel gets the bitrate one speaker needs. */
   if (format == SYMBL_AUDIO_FORMAT_MP3) {
     gst_util_set_object_arg (G_OBJECT (encoder), "target", "bitrate");
-    g_object_set (encoder, "bitrate", MP3_BITRATE_KBPS, "cbr", TRUE, NULL);
+    g_object_set (encoder, "bitrate", MP3_BITRATE_KBPS * n_audio, "cbr",
+        TRUE, NULL);
   } else if (format == SYMBL_AUDIO_FORMAT_OPUS) {
     gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
-    g_object_set (encoder, "bitrate", OPUS_BITRATE_BPS, NULL);
+    g_object_set (encoder, "bitrate", OPUS_BITRATE_BPS * n_audio, NULL);
   }
   expose (b, elements[1] ? elements[1] : encoder, "src", "src");
 
   /* 16-bit: what every one of these encoders takes, and the depth FLAC
    * keeps. */
-  return add_speech_input (b, "S16LE", encoder);
+  if (n_audio == 1)
+    return add_speech_input (b, "audio_0", "S16LE", encoder, NULL);
+  interleave = add_interleave (b, encoder);
+  return interleave
+      && add_speech_input (b, "audio_0", "S16LE", interleave, "sink_0")
+      && add_speech_input (b, "audio_1", "S16LE", interleave, "sink_1");
 }
 
 /* Watchable but cheap: at most 720p, 8-bit 4:2:0 (which every H.264
@@ -210,14 +258,14 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
 
   if (!add_video (b, mux, plan->video_bitrate_kbps))
     return FALSE;
-  if (!plan->audio)
+  if (plan->n_audio == 0)
     return TRUE;
 
   aac = make (b, "avenc_aac");
   if (!aac || !link_pair (b, aac, mux))
     return FALSE;
   g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
-  return add_speech_input (b, NULL, aac);
+  return add_speech_input (b, "audio_0", NULL, aac, NULL);
 }
 
 GstElement *
@@ -227,11 +275,13 @@ symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
   Builder b = { NULL, missing, error };
   gboolean ok;
 
-  g_return_val_if_fail (plan->audio || plan->video, NULL);
+  g_return_val_if_fail (plan->n_audio > 0 || plan->video, NULL);
+  g_return_val_if_fail (plan->n_audio <= 2, NULL);
+  g_return_val_if_fail (!plan->video || plan->n_audio <= 1, NULL);
 
   b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("encoder")));
   ok = plan->video ? build_mp4 (&b, plan) :
-      build_audio_only (&b, plan->audio_format);
+      build_audio_only (&b, plan->audio_format, plan->n_audio);
   if (!ok) {
     gst_object_unref (b.bin);
     return NULL;

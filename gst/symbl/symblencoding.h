@@ -1,10 +1,10 @@
 /* symblencoding: the encoders between symblsink's raw pads and its
  * symbluploadsink, chosen for speech and for the formats Symbl takes.
  *
- * Audio alone is encoded as the user's format says (16 kHz mono). With a
- * video pad, both go into a fragmented MP4 (H.264 and AAC): Symbl's video
- * endpoint takes MP4 only, and fragments keep the muxer's memory flat
- * however long the meeting.
+ * Audio alone is encoded as the user's format says (16 kHz mono, or two
+ * channels for a two-party call). With a video pad, both go into a
+ * fragmented MP4 (H.264 and AAC): Symbl's video endpoint takes MP4 only,
+ * and fragments keep the muxer's memory flat however long the meeting.
  */
 #pragma once
 
@@ -33,7 +33,8 @@ GType symbl_audio_format_get_type (void);
 
 typedef struct
 {
-  gboolean audio;               /* a sink pad "audio" */
+  guint n_audio;                /* sink pads "audio_0" (and "audio_1", for
+                                 * a call on two channels) */
   gboolean video;               /* a sink pad "video": MP4 */
   SymblAudioFormat audio_format;        /* without video */
   guint video_bitrate_kbps;

@@ -9,7 +9,12 @@
 
 /* Phone audio is narrowband: 8 kHz. */
 #define PHONE_MAX_RATE 8000
-#define MODE_PHONE_PARAMETER "mode=phone"
+/* Room for what symblsink's pads may add (speaker names and e-mails). */
+#define LONGEST_CHANNEL_METADATA \
+    "[{\"channel\":1,\"speaker\":{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"," \
+    "\"email\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}},{\"channel\":2," \
+    "\"speaker\":{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"email\":" \
+    "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}]"
 
 GQuark
 symbl_options_error_quark (void)
@@ -33,6 +38,9 @@ struct _SymblOptions
 {
   GArray *parameters;           /* of Parameter, in the order sent */
   gboolean auto_mode;           /* add mode=phone for narrowband input */
+  gboolean user_per_channel;    /* the user chose per-channel recognition */
+  gboolean per_channel;         /* ... and to have it */
+  gboolean user_channel_metadata;
 };
 
 static void
@@ -297,6 +305,10 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
   g_array_set_clear_func (options->parameters,
       (GDestroyNotify) parameter_clear);
   options->auto_mode = s->mode == SYMBL_MODE_AUTO;
+  options->user_per_channel = symbl_settings_is_set (s,
+      "enable-separate-recognition-per-channel");
+  options->per_channel = s->enable_separate_recognition_per_channel;
+  options->user_channel_metadata = s->channel_metadata != NULL;
 
   if (s->channel_metadata && !s->enable_separate_recognition_per_channel) {
     invalid (error, "channel-metadata needs "
@@ -332,7 +344,7 @@ symbl_options_free (SymblOptions * options)
 }
 
 gchar *
-symbl_options_get_query (SymblOptions * options, guint input_rate)
+symbl_options_get_query (SymblOptions * options, const SymblStreamInfo * info)
 {
   g_autoptr (GString) query = g_string_new (NULL);
   guint i;
@@ -343,11 +355,21 @@ symbl_options_get_query (SymblOptions * options, guint input_rate)
     g_string_append (query, g_array_index (options->parameters, Parameter,
             i).encoded);
   }
-  if (options->auto_mode && input_rate > 0 && input_rate <= PHONE_MAX_RATE) {
-    if (query->len > 0)
-      g_string_append_c (query, '&');
-    g_string_append (query, MODE_PHONE_PARAMETER);
-  }
+  if (!info)
+    return g_string_free (g_steal_pointer (&query), FALSE);
+
+  if (options->auto_mode && info->input_rate > 0
+      && info->input_rate <= PHONE_MAX_RATE)
+    symbl_client_append_query (query, "mode", "phone");
+  if (info->channels == 2 && !options->user_per_channel)
+    symbl_client_append_query (query, "enableSeparateRecognitionPerChannel",
+        "true");
+  /* channelMetadata means nothing without per-channel recognition. */
+  if (info->channels == 2 && info->channel_metadata
+      && !options->user_channel_metadata
+      && (!options->user_per_channel || options->per_channel))
+    symbl_client_append_query (query, "channelMetadata",
+        info->channel_metadata);
   return g_string_free (g_steal_pointer (&query), FALSE);
 }
 
@@ -364,7 +386,10 @@ gboolean
 symbl_options_check_length (SymblOptions * options, const gchar * path,
     guint max_length, GError ** error)
 {
-  g_autofree gchar *query = symbl_options_get_query (options, PHONE_MAX_RATE);
+  /* The longest the query can get once the recording is known: phone mode
+   * and two speakers with long names. */
+  SymblStreamInfo longest = { PHONE_MAX_RATE, 2, LONGEST_CHANNEL_METADATA };
+  g_autofree gchar *query = symbl_options_get_query (options, &longest);
   g_autoptr (GPtrArray) largest = g_ptr_array_new ();
   g_autoptr (GString) culprits = g_string_new (NULL);
   gsize length = strlen (path) + 1 + strlen (query);

@@ -36,9 +36,20 @@ void symbl_options_free (SymblOptions * options);
 gboolean symbl_options_check_length (SymblOptions * options,
     const gchar * path, guint max_length, GError ** error);
 
-/* The encoded query for a recording whose audio came in at @input_rate Hz
- * (0: unknown): with mode auto, 8 kHz or less adds mode=phone. */
-gchar *symbl_options_get_query (SymblOptions * options, guint input_rate);
+/* What is known of a recording only once it is made. */
+typedef struct
+{
+  guint input_rate;             /* Hz of the audio before encoding; 0:
+                                 * unknown */
+  guint channels;               /* 2: one speaker per channel */
+  const gchar *channel_metadata;        /* JSON, from symblsink's pads */
+} SymblStreamInfo;
+
+/* The encoded query for a recording: with mode auto, input of 8 kHz or
+ * less adds mode=phone; two channels add per-channel recognition and the
+ * speakers, unless the user set those options. @info may be NULL. */
+gchar *symbl_options_get_query (SymblOptions * options,
+    const SymblStreamInfo * info);
 
 /* Symbl's documented language codes, NULL-terminated. */
 extern const gchar *const symbl_language_codes[];

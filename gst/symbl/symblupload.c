@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "symbloptions.h"
 #include "symbltoken.h"
 
 GQuark
@@ -313,15 +312,17 @@ call_with_retries (SymblUpload * upload, SymblTokenCall call,
 
 gboolean
 symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
-    const SymblMediaFormat * format, guint input_rate,
-    const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
-    SymblResponse * response, GCancellable * cancellable, GError ** error)
+    const SymblMediaFormat * format, const SymblStreamInfo * info,
+    const gchar * conversation_id, const SymblUploadCallbacks * callbacks,
+    SymblJobIds * ids, SymblResponse * response, GCancellable * cancellable,
+    GError ** error)
 {
-  g_autofree gchar *query = symbl_options_get_query (upload->options,
-      input_rate);
+  g_autofree gchar *query = symbl_options_get_query (upload->options, info);
   SubmitCall call = { upload, {0}, callbacks, ids };
 
   fill_submission (upload, format, query, file, size, &call.submission);
+  if (conversation_id)
+    call.submission.conversation_id = conversation_id;
   return call_with_retries (upload, submit, &call, callbacks, response,
       cancellable, error);
 }

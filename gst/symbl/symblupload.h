@@ -10,6 +10,7 @@
 #include "symblclient.h"
 #include "symbljob.h"
 #include "symblmedia.h"
+#include "symbloptions.h"
 #include "symblretry.h"
 #include "symblsettings.h"
 
@@ -58,12 +59,13 @@ gchar *symbl_upload_describe (SymblUpload * upload,
     const SymblMediaFormat * format);
 
 /* Sends the recording in @file to the endpoint for @format (a PUT when
- * appending), retrying as the settings say: each attempt sends the whole
- * file from its start. @input_rate is the audio's rate before encoding
- * (0: unknown), for mode auto. On failure @response holds what the last
- * attempt got. */
+ * appending to @conversation_id, or to the conversation-id setting),
+ * retrying as the settings say: each attempt sends the whole file from
+ * its start. @info tells what the query needs of the recording. On
+ * failure @response holds what the last attempt got. */
 gboolean symbl_upload_run (SymblUpload * upload, const gchar * file,
-    guint64 size, const SymblMediaFormat * format, guint input_rate,
+    guint64 size, const SymblMediaFormat * format,
+    const SymblStreamInfo * info, const gchar * conversation_id,
     const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
     SymblResponse * response, GCancellable * cancellable, GError ** error);
 
