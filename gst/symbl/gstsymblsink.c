@@ -308,6 +308,7 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
   GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  GstElement *encoder;
   Input *input;
   GstCaps *caps;
   InputKind kind;
@@ -349,7 +350,19 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   }
   while (!self->encoder && !self->encoder_error && !self->flushing)
     g_cond_wait (&self->encoder_ready, &self->lock);
+  encoder = self->encoder ? gst_object_ref (self->encoder) : NULL;
   g_mutex_unlock (&self->lock);
+
+  /* Upstream is configured by now: ask it whether it is live. */
+  if (encoder) {
+    g_autoptr (GstQuery) latency = gst_query_new_latency ();
+    gboolean live = FALSE;
+
+    if (gst_pad_peer_query (pad, latency))
+      gst_query_parse_latency (latency, &live, NULL, NULL);
+    symbl_encoding_set_live (encoder, live);
+    gst_object_unref (encoder);
+  }
   return ret;
 }
 

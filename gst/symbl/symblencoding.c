@@ -145,6 +145,18 @@ add_speech_input (Builder * b, const gchar * pad_name,
   return link_pair (b, elements[2], encoder);
 }
 
+/* Live, an aggregator that starts at zero can time out before any caps
+ * arrived, which 1.22's audioaggregator takes for an error: starting at the
+ * first buffer waits for data. Not live, the first buffer to arrive may be
+ * the later speaker's: start at zero. Live until told otherwise, since the
+ * timeout can come before anything else. */
+static void
+set_interleave_live (GstElement * interleave, gboolean live)
+{
+  gst_util_set_object_arg (G_OBJECT (interleave), "start-time-selection",
+      live ? "first" : "zero");
+}
+
 /* Two speakers, one per channel: audio_0 on the left (channel 1), audio_1
  * on the right. audiointerleave aligns them in time and fills a late or
  * silent input with silence. */
@@ -152,6 +164,11 @@ static GstElement *
 add_interleave (Builder * b, GstElement * encoder)
 {
   GstElement *interleave = make (b, "audiointerleave");
+
+  if (interleave) {
+    gst_object_set_name (GST_OBJECT (interleave), "interleave");
+    set_interleave_live (interleave, TRUE);
+  }
   GValue positions = G_VALUE_INIT;
   GValue position = G_VALUE_INIT;
   GstAudioChannelPosition sides[] = { GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT,
@@ -266,6 +283,16 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
     return FALSE;
   g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
   return add_speech_input (b, "audio_0", NULL, aac, NULL);
+}
+
+void
+symbl_encoding_set_live (GstElement * encoder, gboolean live)
+{
+  g_autoptr (GstElement) interleave = gst_bin_get_by_name (GST_BIN (encoder),
+      "interleave");
+
+  if (interleave)
+    set_interleave_live (interleave, live);
 }
 
 GstElement *

@@ -47,4 +47,7 @@ typedef struct
 GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
     gchar ** missing, GError ** error);
 
+/* Tells the encoder whether its inputs are live, before data flows. */
+void symbl_encoding_set_live (GstElement * encoder, gboolean live);
+
 G_END_DECLS
