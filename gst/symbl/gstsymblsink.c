@@ -19,6 +19,10 @@
  * is known, before any data flows. Two audio pads record a call on two
  * channels, one speaker each (#GstSymblSinkPad:speaker-name).
  *
+ * With #GstSymblSink:segment-duration, long audio recordings are cut at
+ * quiet moments into parts uploaded while recording goes on, appended to
+ * one conversation; each part posts its own `symbl-job`.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 -e pulsesrc ! symblsink trackers-location=trackers.json
@@ -34,6 +38,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "gstsymblsegmentwriter.h"
 #include "gstsymblsinkpad.h"
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
@@ -56,6 +61,7 @@ enum
   PROP_0,
   PROP_FORMAT,
   PROP_VIDEO_BITRATE,
+  PROP_SEGMENT_DURATION,
   PROP_SETTINGS_FIRST,
 };
 
@@ -85,6 +91,7 @@ struct _GstSymblSink
   guint next_sink_index;
   guint next_audio_index;
   GstElement *encoder;          /* for the inputs; NULL until all are known */
+  GstElement *writer;           /* with segment-duration: after encoder */
   gchar *missing;               /* an element the encoder lacks */
   GError *encoder_error;        /* why there is no encoder */
   gchar *pads_error;            /* why the pads can't be recorded */
@@ -92,6 +99,7 @@ struct _GstSymblSink
   gboolean flowing;             /* data went in: the encoder is final */
   SymblAudioFormat format;
   guint video_bitrate;
+  guint segment_duration;       /* seconds; 0: one upload at EOS */
 };
 
 static GstStaticPadTemplate sink_template =
@@ -149,6 +157,14 @@ remove_encoder (GstSymblSink * self)
 
   for (i = 0; i < self->n_inputs; i++)
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), NULL);
+  if (self->writer) {
+    /* Before data flowed, or once end_recording took the segment being
+     * recorded: its file, if any, is empty and goes. */
+    g_free (gst_symbl_segment_writer_close (GST_SYMBL_SEGMENT_WRITER
+            (self->writer)));
+    gst_bin_remove (GST_BIN (self), self->writer);
+    self->writer = NULL;
+  }
   if (!self->encoder)
     return;
   gst_element_set_state (self->encoder, GST_STATE_NULL);
@@ -156,94 +172,57 @@ remove_encoder (GstSymblSink * self)
   self->encoder = NULL;
 }
 
-/* Puts the encoders for the inputs and format in front of the upload sink,
- * once the kind of every input is known. A missing element is not an error
- * yet: it is reported at READY, or when the last caps arrive. Lock held. */
 static void
-rebuild_encoder (GstSymblSink * self)
+send_eos (GstElement * upload, gpointer user_data)
 {
-  SymblEncodingPlan plan = {
-    .n_audio = count_inputs (self, INPUT_AUDIO),
-    .video = count_inputs (self, INPUT_VIDEO) > 0,
-    .audio_format = self->format,
-    .video_bitrate_kbps = self->video_bitrate,
-  };
-  GstElement *encoder;
-  guint i, audio_index = 0;
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (upload, "sink");
 
-  remove_encoder (self);
-  g_clear_pointer (&self->missing, g_free);
-  g_clear_error (&self->encoder_error);
-  if (count_inputs (self, INPUT_UNKNOWN) > 0 || (!plan.n_audio && !plan.video)
-      || self->pads_error)
-    return;
-
-  encoder = symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
-  if (!encoder) {
-    GST_WARNING_OBJECT (self, "no encoder: %s", self->encoder_error->message);
-    g_cond_broadcast (&self->encoder_ready);
-    return;
-  }
-  GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
-      plan.video);
-
-  gst_bin_add (GST_BIN (self), encoder);
-  gst_object_unref (encoder);   /* the bin holds it now */
-  self->encoder = encoder;
-  if (!gst_element_link_pads (encoder, "src", self->upload, "sink"))
-    g_set_error (&self->encoder_error, GST_CORE_ERROR,
-        GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder to the "
-        "upload sink");
-  for (i = 0; i < self->n_inputs; i++) {
-    g_autoptr (GstPad) target = NULL;
-    g_autofree gchar *name = NULL;
-
-    /* Audio inputs take channels in the order they were requested. */
-    if (self->inputs[i].kind == INPUT_VIDEO)
-      name = g_strdup ("video");
-    else
-      name = g_strdup_printf ("audio_%u", audio_index++);
-    target = gst_element_get_static_pad (encoder, name);
-    gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), target);
-  }
-  gst_element_sync_state_with_parent (encoder);
-  g_cond_broadcast (&self->encoder_ready);
+  gst_pad_send_event (pad, gst_event_new_eos ());
 }
 
-/* Posts the missing-plugin message (with which an application can offer
- * to install it) and the error. Lock held. */
-static gboolean
-report_encoder_error (GstSymblSink * self)
+/* A finished segment of the recording, from the writer's streaming
+ * thread: the upload sink uploads it in the background. The last one
+ * ends the upload sink's stream: its EOS waits for every upload, in a
+ * thread of its own, not in this one, which holds the writer's filesink
+ * locks until it returns. */
+static void
+on_segment (const gchar * path, const gchar * format, GstClockTime duration,
+    gboolean last, gpointer user_data)
 {
-  if (self->pads_error) {
-    GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", self->pads_error), (NULL));
-    return FALSE;
-  }
-  if (self->missing)
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_missing_element_message_new (GST_ELEMENT (self), self->missing));
-  if (!self->encoder_error)
-    return TRUE;
-  GST_ELEMENT_ERROR (self, CORE, MISSING_PLUGIN, ("%s",
-          self->encoder_error->message), (NULL));
-  return FALSE;
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  GstSymblUploadSink *upload = GST_SYMBL_UPLOAD_SINK (self->upload);
+
+  gst_symbl_upload_sink_queue_segment (upload, path, format, duration);
+  if (last)
+    gst_element_call_async (self->upload, send_eos, NULL, NULL);
 }
 
-/* Why @total inputs, of which @audio are audio and @video video, cannot
- * be recorded together, or NULL. */
-static const gchar *
-refusal (guint audio, guint video, guint total)
+/* segment-duration: the inputs feed a writer that cuts the speech into
+ * files, which the upload sink, not linked, uploads as they come. Lock
+ * held. */
+static GstElement *
+build_segments (GstSymblSink * self, guint n_audio)
 {
-  if (video > 1)
-    return "symblsink takes one video stream";
-  if (audio > MAX_AUDIO || total > MAX_INPUTS)
-    return "symblsink takes at most two audio streams (one speaker per "
-        "channel), or one audio and one video stream: Symbl takes mono or "
-        "two-channel audio. For more speakers, mix them with audiomixer "
-        "and set enable-speaker-diarization=true";
-  if (audio > 1 && video > 0)
-    return "symblsink takes two audio streams without video only";
-  return NULL;
+  g_autofree gchar *spool_dir = NULL;
+  GstElement *inputs;
+
+  g_object_get (self->upload, "spool-dir", &spool_dir, NULL);
+  if (!spool_dir)
+    spool_dir = symbl_settings_default_spool_dir ();
+  inputs = symbl_encoding_new_inputs (n_audio, &self->missing,
+      &self->encoder_error);
+  if (!inputs)
+    return NULL;
+  self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
+      self->segment_duration * GST_SECOND, spool_dir, GST_OBJECT_NAME (self),
+      on_segment, self, &self->missing, &self->encoder_error);
+  if (!self->writer) {
+    gst_object_unref (inputs);
+    return NULL;
+  }
+  gst_bin_add (GST_BIN (self), self->writer);
+  gst_object_unref (self->writer);      /* the bin holds it now */
+  return inputs;
 }
 
 /* With two audio inputs, who speaks on which channel: JSON for
@@ -298,6 +277,110 @@ update_channels (GstSymblSink * self)
   gst_symbl_upload_sink_set_channels (GST_SYMBL_UPLOAD_SINK (self->upload),
       audio == 2 ? 2 : 1, metadata);
 }
+
+/* Puts the encoders for the inputs and format in front of the upload sink,
+ * once the kind of every input is known. A missing element is not an error
+ * yet: it is reported at READY, or when the last caps arrive. Lock held. */
+static void
+rebuild_encoder (GstSymblSink * self)
+{
+  SymblEncodingPlan plan = {
+    .n_audio = count_inputs (self, INPUT_AUDIO),
+    .video = count_inputs (self, INPUT_VIDEO) > 0,
+    .audio_format = self->format,
+    .video_bitrate_kbps = self->video_bitrate,
+  };
+  GstElement *encoder;
+  guint i, audio_index = 0;
+
+  remove_encoder (self);
+  g_clear_pointer (&self->missing, g_free);
+  g_clear_error (&self->encoder_error);
+  if (count_inputs (self, INPUT_UNKNOWN) > 0 || (!plan.n_audio && !plan.video)
+      || self->pads_error)
+    return;
+
+  if (self->segment_duration && plan.video) {
+    g_set_error (&self->encoder_error, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
+        "segment-duration cuts audio only: record video without it");
+    return;
+  }
+  encoder = self->segment_duration ? build_segments (self, plan.n_audio) :
+      symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
+  if (!encoder) {
+    GST_WARNING_OBJECT (self, "no encoder: %s", self->encoder_error->message);
+    g_cond_broadcast (&self->encoder_ready);
+    return;
+  }
+  GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
+      plan.video);
+
+  gst_bin_add (GST_BIN (self), encoder);
+  gst_object_unref (encoder);   /* the bin holds it now */
+  self->encoder = encoder;
+  if (!gst_element_link_pads (encoder, "src", self->writer ? self->writer :
+          self->upload, "sink"))
+    g_set_error (&self->encoder_error, GST_CORE_ERROR,
+        GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder");
+  for (i = 0; i < self->n_inputs; i++) {
+    g_autoptr (GstPad) target = NULL;
+    g_autofree gchar *name = NULL;
+
+    /* Audio inputs take channels in the order they were requested. */
+    if (self->inputs[i].kind == INPUT_VIDEO)
+      name = g_strdup ("video");
+    else
+      name = g_strdup_printf ("audio_%u", audio_index++);
+    target = gst_element_get_static_pad (encoder, name);
+    gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), target);
+  }
+  gst_element_sync_state_with_parent (encoder);
+  if (self->writer)
+    gst_element_sync_state_with_parent (self->writer);
+  update_channels (self);
+  g_cond_broadcast (&self->encoder_ready);
+}
+
+/* Posts the missing-plugin message (with which an application can offer
+ * to install it) and the error. Lock held. */
+static gboolean
+report_encoder_error (GstSymblSink * self)
+{
+  if (self->pads_error) {
+    GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", self->pads_error), (NULL));
+    return FALSE;
+  }
+  if (self->missing)
+    gst_element_post_message (GST_ELEMENT (self),
+        gst_missing_element_message_new (GST_ELEMENT (self), self->missing));
+  if (!self->encoder_error)
+    return TRUE;
+  /* Its own code: MISSING_PLUGIN, NEGOTIATION, or PAD for a choice of
+   * pads that cannot be recorded. */
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+      self->encoder_error->domain, self->encoder_error->code,
+      g_strdup (self->encoder_error->message), NULL, __FILE__, GST_FUNCTION,
+      __LINE__);
+  return FALSE;
+}
+
+/* Why @total inputs, of which @audio are audio and @video video, cannot
+ * be recorded together, or NULL. */
+static const gchar *
+refusal (guint audio, guint video, guint total)
+{
+  if (video > 1)
+    return "symblsink takes one video stream";
+  if (audio > MAX_AUDIO || total > MAX_INPUTS)
+    return "symblsink takes at most two audio streams (one speaker per "
+        "channel), or one audio and one video stream: Symbl takes mono or "
+        "two-channel audio. For more speakers, mix them with audiomixer "
+        "and set enable-speaker-diarization=true";
+  if (audio > 1 && video > 0)
+    return "symblsink takes two audio streams without video only";
+  return NULL;
+}
+
 
 /* A sink_%u pad learns its kind from its caps. The caps (and any data
  * after them) wait here until every pad's kind is known and the encoder is
@@ -542,10 +625,30 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
+/* Stopped: segments not uploaded, and the one being recorded, are kept
+ * and told of. The encoders go: a pipeline started again from READY
+ * records anew, with new ones (wavenc, for one, sends no segment when it
+ * starts a second stream). */
+static void
+end_recording (GstSymblSink * self)
+{
+  g_autofree gchar *unfinished = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->writer)
+    unfinished = gst_symbl_segment_writer_close (GST_SYMBL_SEGMENT_WRITER
+        (self->writer));
+  remove_encoder (self);
+  g_mutex_unlock (&self->lock);
+  gst_symbl_upload_sink_end_segments (GST_SYMBL_UPLOAD_SINK (self->upload),
+      unfinished);
+}
+
 static GstStateChangeReturn
 gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
   GstSymblSink *self = GST_SYMBL_SINK (element);
+  GstStateChangeReturn ret;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
@@ -553,15 +656,26 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      g_mutex_lock (&self->lock);
+      if (!self->encoder)
+        rebuild_encoder (self);
+      g_mutex_unlock (&self->lock);
       set_flushing (self, FALSE);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       set_flushing (self, TRUE);
+      /* The segment writer's thread may wait in the upload sink's EOS for
+       * the uploads: end that first, whatever order the children stop in. */
+      gst_symbl_upload_sink_interrupt (GST_SYMBL_UPLOAD_SINK (self->upload));
       break;
     default:
       break;
   }
-  return GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    end_recording (self);
+  return ret;
 }
 
 /* Results come from the inner upload sink; applications see them as
@@ -591,8 +705,15 @@ set_encoding_property (GstSymblSink * self, guint prop_id, const GValue * value)
   g_mutex_lock (&self->lock);
   if (prop_id == PROP_FORMAT)
     self->format = g_value_get_enum (value);
-  else
+  else if (prop_id == PROP_VIDEO_BITRATE)
     self->video_bitrate = g_value_get_uint (value);
+  else {
+    self->segment_duration = g_value_get_uint (value);
+    /* Segments leave the upload sink without data: it must not wait for
+     * any to preroll. */
+    gst_base_sink_set_async_enabled (GST_BASE_SINK (self->upload),
+        self->segment_duration == 0);
+  }
   if (self->encoder && !self->flowing)
     rebuild_encoder (self);
   g_mutex_unlock (&self->lock);
@@ -611,6 +732,7 @@ gst_symbl_sink_set_property (GObject * object, guint prop_id,
   switch (prop_id) {
     case PROP_FORMAT:
     case PROP_VIDEO_BITRATE:
+    case PROP_SEGMENT_DURATION:
       set_encoding_property (self, prop_id, value);
       break;
     default:
@@ -637,6 +759,9 @@ gst_symbl_sink_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_VIDEO_BITRATE:
       g_value_set_uint (value, self->video_bitrate);
       break;
+    case PROP_SEGMENT_DURATION:
+      g_value_set_uint (value, self->segment_duration);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -653,6 +778,7 @@ gst_symbl_sink_dispose (GObject * object)
    * pads: by then the encoder is gone. */
   g_mutex_lock (&self->lock);
   self->encoder = NULL;
+  self->writer = NULL;
   g_mutex_unlock (&self->lock);
   G_OBJECT_CLASS (parent_class)->dispose (object);
 }
@@ -732,17 +858,52 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
   gobject_class->dispose = gst_symbl_sink_dispose;
   gobject_class->finalize = gst_symbl_sink_finalize;
 
+  /**
+   * GstSymblSink:format:
+   *
+   * How audio alone is encoded before upload: WAV (default), FLAC, MP3 or
+   * Opus in Ogg. With a video input the upload is MP4 (H.264 and AAC) and
+   * this is not used.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_FORMAT,
       g_param_spec_enum ("format", "Format",
           "How audio alone is encoded for upload (with video, the upload is "
           "MP4 with AAC audio)", SYMBL_TYPE_AUDIO_FORMAT, DEFAULT_FORMAT,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  /**
+   * GstSymblSink:video-bitrate:
+   *
+   * The H.264 bitrate, in kbit/s, of a recording with video.
+   *
+   * Since: 0.1
+   */
   g_object_class_install_property (gobject_class, PROP_VIDEO_BITRATE,
       g_param_spec_uint ("video-bitrate", "Video bitrate",
           "H.264 bitrate in kbit/s, when there is video", 1, 100000,
           DEFAULT_VIDEO_BITRATE_KBPS, G_PARAM_READWRITE |
           G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  /**
+   * GstSymblSink:segment-duration:
+   *
+   * In seconds. Non-zero cuts a long audio recording into parts of about
+   * this length, at the quietest 10 ms within two seconds of each cut, and
+   * uploads each part while recording goes on: the first with POST, the
+   * others appended to its conversation with PUT. Each part posts its own
+   * symbl-job message, with a segment field. 0 (the default) uploads the
+   * whole recording at EOS. Audio only.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_SEGMENT_DURATION,
+      g_param_spec_uint ("segment-duration", "Segment duration",
+          "Seconds: cut the recording at a quiet moment about this often and "
+          "upload each part while recording goes on, appended to one "
+          "conversation (0: one upload at the end; audio only)", 0,
+          4 * 3600, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 
   /* sink_%u first: gst-launch-1.0 links to the first template that fits,

@@ -26,6 +26,7 @@
 #include "symblsettings.h"
 #include "symblspool.h"
 #include "symblupload.h"
+#include "symbluploadqueue.h"
 #include "symbltrackers.h"
 
 #define PROGRESS_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
@@ -62,6 +63,7 @@ struct _GstSymblUploadSink
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
+  SymblUploadQueue *segments;   /* cancel_lock: symblsink's segments */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -133,6 +135,21 @@ prepare_upload (GstSymblUploadSink * self)
   return TRUE;
 }
 
+/* A new stream: nothing known of it yet. */
+static void
+reset_stream (GstSymblUploadSink * self)
+{
+  self->format = NULL;
+  self->last_percent = -1;
+  self->last_progress_time = 0;
+  self->first_time = GST_CLOCK_TIME_NONE;
+  self->end_time = GST_CLOCK_TIME_NONE;
+}
+
+static void keep_unfinished (GstSymblUploadSink * self);
+
+/* A stream ends at PAUSED to READY, not at READY to NULL as basesink's
+ * stop would have it: a pipeline started again from READY records anew. */
 static GstStateChangeReturn
 gst_symbl_upload_sink_change_state (GstElement * element,
     GstStateChange transition)
@@ -142,37 +159,29 @@ gst_symbl_upload_sink_change_state (GstElement * element,
 
   if (transition == GST_STATE_CHANGE_NULL_TO_READY && !prepare_upload (self))
     return GST_STATE_CHANGE_FAILURE;
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+    reset_stream (self);
 
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
-  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+    keep_unfinished (self);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+    gst_symbl_upload_sink_end_segments (self, NULL);
     g_clear_pointer (&self->upload, symbl_upload_free);
+  }
   return ret;
 }
 
-static gboolean
-gst_symbl_upload_sink_start (GstBaseSink * sink)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
-
-  self->format = NULL;
-  self->last_percent = -1;
-  self->last_progress_time = 0;
-  self->first_time = GST_CLOCK_TIME_NONE;
-  self->end_time = GST_CLOCK_TIME_NONE;
-  return TRUE;
-}
-
 /* The recording never reached an upload: keep it if it holds anything. */
-static gboolean
-gst_symbl_upload_sink_stop (GstBaseSink * sink)
+static void
+keep_unfinished (GstSymblUploadSink * self)
 {
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
   SymblSpool *spool = g_steal_pointer (&self->spool);
   gboolean keep;
 
   if (!spool)
-    return TRUE;
+    return;
 
   symbl_spool_close (spool, NULL);
   keep = symbl_spool_get_size (spool) > 0;
@@ -185,7 +194,6 @@ gst_symbl_upload_sink_stop (GstBaseSink * sink)
         (NULL), ("spool-location", G_TYPE_STRING,
             symbl_spool_get_path (spool), NULL));
   symbl_spool_free (spool, !keep);
-  return TRUE;
 }
 
 static gboolean
@@ -379,15 +387,52 @@ upload_error_code (const GError * error, guint status)
   return GST_RESOURCE_ERROR_WRITE;
 }
 
-static void
-post_upload_error (GstSymblUploadSink * self, const gchar * path,
-    const GError * error, const SymblResponse * response)
+/* How to send kept segments, in order, to the meeting's conversation. */
+static gchar *
+append_advice (const gchar * conversation_id)
 {
-  g_autofree gchar *endpoint = symbl_upload_describe (self->upload,
-      self->format);
+  if (conversation_id)
+    return g_strdup_printf ("Append each, in order, with: gst-launch-1.0 "
+        "filesrc location=FILE ! symbluploadsink conversation-id=%s",
+        conversation_id);
+  return g_strdup ("Upload the first with: gst-launch-1.0 -m filesrc "
+      "location=FILE ! symbluploadsink, then append each of the others, in "
+      "order, with conversation-id set to the conversation-id it printed");
+}
+
+/* A failed upload: of the whole recording (@segment NULL), or of one
+ * segment of it, which was to be appended to @conversation_id. */
+typedef struct
+{
+  guint index;
+  const gchar *conversation_id;
+} FailedSegment;
+
+static void
+post_upload_error (GstSymblUploadSink * self,
+    const SymblMediaFormat * format, const gchar * path,
+    const FailedSegment * segment, const GError * error,
+    const SymblResponse * response)
+{
+  g_autofree gchar *request = symbl_upload_describe (self->upload, format,
+      segment ? segment->conversation_id : NULL);
+  g_autofree gchar *what = NULL;
+  g_autofree gchar *kept = NULL;
+  g_autofree gchar *advice = NULL;
   GstStructure *details = spool_details (path);
   gchar *text;
 
+  if (segment) {
+    what = g_strdup_printf ("segment %u of the recording", segment->index);
+    advice = append_advice (segment->conversation_id ?
+        segment->conversation_id :
+        symbl_upload_get_conversation_id (self->upload));
+    kept = g_strdup_printf ("It is kept in %s, and the segments after it "
+        "beside it (their names end in -segment-NNN). %s", path, advice);
+  } else {
+    what = g_strdup ("the recording");
+    kept = g_strdup_printf ("The recording is kept in %s.", path);
+  }
   if (response->status)
     gst_structure_set (details, "http-status-code", G_TYPE_UINT,
         response->status, NULL);
@@ -397,19 +442,18 @@ post_upload_error (GstSymblUploadSink * self, const gchar * path,
 
   if (g_error_matches (error, SYMBL_CLIENT_ERROR,
           SYMBL_CLIENT_ERROR_HTTP_STATUS))
-    text = g_strdup_printf ("Symbl refused the recording: %s. "
-        "The recording is kept in %s.", error->message, path);
+    text = g_strdup_printf ("Symbl refused %s: %s. %s", what,
+        error->message, kept);
   else if (g_error_matches (error, SYMBL_CLIENT_ERROR,
           SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
-    text = g_strdup_printf ("Symbl took the recording, but %s. "
-        "The recording is kept in %s.", error->message, path);
+    text = g_strdup_printf ("Symbl took %s, but %s. %s", what,
+        error->message, kept);
   else
-    text = g_strdup_printf ("Could not upload the recording to %s: %s. "
-        "The recording is kept in %s.", endpoint, error->message, path);
+    text = g_strdup_printf ("Could not upload %s (%s): %s. %s", what,
+        request, error->message, kept);
 
   post_error (self, GST_RESOURCE_ERROR, upload_error_code (error,
-          response->status), details, text, g_strdup_printf ("POST %s",
-          endpoint));
+          response->status), details, text, g_strdup (request));
 }
 
 /* One warning per retry, so that a person watching sees why it waits. */
@@ -579,6 +623,21 @@ follow_job (GstSymblUploadSink * self, const SymblJobIds * ids,
   return ok;
 }
 
+/* What symblsink told of the recording; returns the metadata to free. */
+static gchar *
+stream_info (GstSymblUploadSink * self, SymblStreamInfo * info)
+{
+  gchar *channel_metadata;
+
+  GST_OBJECT_LOCK (self);
+  channel_metadata = g_strdup (self->channel_metadata);
+  GST_OBJECT_UNLOCK (self);
+  info->input_rate = g_atomic_int_get (&self->input_rate);
+  info->channels = g_atomic_int_get (&self->channels);
+  info->channel_metadata = channel_metadata;
+  return channel_metadata;
+}
+
 /* Runs in the streaming thread, inside EOS: EOS goes on only once the
  * job message (or the error) is posted. */
 static gboolean
@@ -609,12 +668,7 @@ upload_recording (GstSymblUploadSink * self)
   post (self, symbl_message_progress (GST_OBJECT (self),
           GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
           size / 1e6));
-  GST_OBJECT_LOCK (self);
-  channel_metadata = g_strdup (self->channel_metadata);
-  GST_OBJECT_UNLOCK (self);
-  info.input_rate = g_atomic_int_get (&self->input_rate);
-  info.channels = g_atomic_int_get (&self->channels);
-  info.channel_metadata = channel_metadata;
+  channel_metadata = stream_info (self, &info);
   ok = symbl_upload_run (self->upload, path, size, self->format, &info, NULL,
       &callbacks, &ids, &response, cancellable, &error);
   post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
@@ -632,7 +686,7 @@ upload_recording (GstSymblUploadSink * self)
         (NULL), ("spool-location", G_TYPE_STRING, path, NULL));
   } else {
     keep = TRUE;
-    post_upload_error (self, path, error, &response);
+    post_upload_error (self, self->format, path, NULL, error, &response);
   }
   /* Uploaded: Symbl has it, whatever becomes of the job. */
   symbl_spool_free (spool, !keep);
@@ -674,6 +728,115 @@ gst_symbl_upload_sink_set_channels (GstSymblUploadSink * self, gint channels,
   GST_OBJECT_UNLOCK (self);
 }
 
+static void
+on_segment_uploaded (guint index, const SymblJobIds * ids,
+    const SymblMediaFormat * format, guint64 size, GstClockTime duration,
+    const gchar * kept_path, gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+  GstMessage *job = symbl_message_job (GST_OBJECT (self), ids, format, size,
+      duration, kept_path);
+
+  gst_structure_set (gst_message_writable_structure (job), "segment",
+      G_TYPE_UINT, index, NULL);
+  post (self, job);
+}
+
+static void
+on_segment_failed (guint index, const gchar * path,
+    const SymblMediaFormat * format, const gchar * conversation_id,
+    const GError * error, const SymblResponse * response, gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+  FailedSegment segment = { index, conversation_id };
+
+  GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
+  post_upload_error (self, format, path, &segment, error, response);
+}
+
+/**
+ * gst_symbl_upload_sink_queue_segment: (skip)
+ *
+ * For symblsink: a finished segment of the recording, to upload in the
+ * background, after the segments before it. Any thread, READY and up.
+ */
+void
+gst_symbl_upload_sink_queue_segment (GstSymblUploadSink * self,
+    const gchar * path, const gchar * format, GstClockTime duration)
+{
+  SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
+    on_segment_failed, on_retry, self
+  };
+  SymblStreamInfo info;
+  g_autofree gchar *channel_metadata = stream_info (self, &info);
+
+  g_mutex_lock (&self->cancel_lock);
+  if (!self->segments)
+    self->segments = symbl_upload_queue_new (self->upload, &callbacks);
+  symbl_upload_queue_push (self->segments, path,
+      symbl_media_format_from_name (format), duration, &info);
+  g_mutex_unlock (&self->cancel_lock);
+}
+
+/* The end of a recording made of segments: every one uploaded, in order,
+ * then (with wait-for-job) the last job followed. */
+static gboolean
+finish_segments (GstSymblUploadSink * self)
+{
+  g_autoptr (GCancellable) cancellable = current_cancellable (self);
+  const SymblJobIds *last;
+
+  if (!symbl_upload_queue_drain (self->segments, cancellable))
+    return FALSE;
+  last = symbl_upload_queue_get_last_ids (self->segments);
+  if (last && symbl_upload_get_wait_for_job (self->upload))
+    return follow_job (self, last, cancellable);
+  return TRUE;
+}
+
+/**
+ * gst_symbl_upload_sink_end_segments: (skip)
+ * @unfinished: (nullable): the segment the stream was cut short in
+ *
+ * For symblsink, once stopped (in READY): ends the recording made of
+ * segments. What was not uploaded stays, and the warning says where and
+ * how to append it, in order, to the meeting's conversation.
+ */
+void
+gst_symbl_upload_sink_end_segments (GstSymblUploadSink * self,
+    const gchar * unfinished)
+{
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
+  g_autofree gchar *list = NULL;
+  g_autofree gchar *conversation_id = NULL;
+  g_autofree gchar *advice = NULL;
+  const SymblJobIds *last;
+  gchar **paths, **path;
+
+  g_mutex_lock (&self->cancel_lock);
+  if (self->segments) {
+    last = symbl_upload_queue_get_last_ids (self->segments);
+    conversation_id = g_strdup (last ? last->conversation_id :
+        symbl_upload_get_conversation_id (self->upload));
+    paths = symbl_upload_queue_free (g_steal_pointer (&self->segments));
+    for (path = paths; *path; path++)
+      g_ptr_array_add (kept, *path);
+    g_free (paths);
+  }
+  g_mutex_unlock (&self->cancel_lock);
+  if (unfinished)
+    g_ptr_array_add (kept, g_strdup (unfinished));
+  if (kept->len == 0)
+    return;
+  g_ptr_array_add (kept, NULL);
+  list = g_strjoinv (" ", (gchar **) kept->pdata);
+  advice = append_advice (conversation_id);
+  GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+      ("Stopped before every segment was uploaded. These are kept, in "
+          "order: %s. %s", list, advice), (NULL), ("spool-location",
+          G_TYPE_STRING, kept->pdata[0], NULL));
+}
+
 static gboolean
 gst_symbl_upload_sink_event (GstBaseSink * sink, GstEvent * event)
 {
@@ -685,7 +848,7 @@ gst_symbl_upload_sink_event (GstBaseSink * sink, GstEvent * event)
       ok = handle_segment (self, event);
       break;
     case GST_EVENT_EOS:
-      ok = upload_recording (self);
+      ok = self->segments ? finish_segments (self) : upload_recording (self);
       break;
     default:
       break;
@@ -704,8 +867,24 @@ gst_symbl_upload_sink_unlock (GstBaseSink * sink)
 
   g_mutex_lock (&self->cancel_lock);
   g_cancellable_cancel (self->cancellable);
+  /* An upload of a segment under way ends now too. */
+  if (self->segments)
+    symbl_upload_queue_cancel (self->segments);
   g_mutex_unlock (&self->cancel_lock);
   return TRUE;
+}
+
+/**
+ * gst_symbl_upload_sink_interrupt: (skip)
+ *
+ * Ends an upload (or a wait) under way at once, as unlock does: for
+ * symblsink, whose segment writer's thread may be waiting in this sink's
+ * EOS when the pipeline stops. Any thread.
+ */
+void
+gst_symbl_upload_sink_interrupt (GstSymblUploadSink * self)
+{
+  gst_symbl_upload_sink_unlock (GST_BASE_SINK (self));
 }
 
 static gboolean
@@ -788,8 +967,6 @@ gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_change_state);
-  basesink_class->start = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_start);
-  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_stop);
   basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_set_caps);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_render);
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_event);

@@ -119,12 +119,11 @@ expose (Builder * b, GstElement * element, const gchar * pad_name,
           target));
 }
 
-/* audioconvert ! audioresample ! 16 kHz mono ! @encoder, exposed as
- * @pad_name; @encoder_pad is the request pad to link to, or NULL. */
-static gboolean
+/* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
+ * returns the capsfilter, whose src pad gives the speech. */
+static GstElement *
 add_speech_input (Builder * b, const gchar * pad_name,
-    const gchar * sample_format, GstElement * encoder,
-    const gchar * encoder_pad)
+    const gchar * sample_format)
 {
   const gchar *convert[] = { "audioconvert", "audioresample", "capsfilter",
     NULL
@@ -136,13 +135,10 @@ add_speech_input (Builder * b, const gchar * pad_name,
   if (sample_format)
     gst_caps_set_simple (caps, "format", G_TYPE_STRING, sample_format, NULL);
   if (!chain (b, convert, elements))
-    return FALSE;
+    return NULL;
   g_object_set (elements[2], "caps", caps, NULL);
   expose (b, elements[0], "sink", pad_name);
-  if (encoder_pad)
-    return gst_element_link_pads (elements[2], "src", encoder, encoder_pad)
-        || link_pair (b, elements[2], encoder);
-  return link_pair (b, elements[2], encoder);
+  return elements[2];
 }
 
 /* Live, an aggregator that starts at zero can time out before any caps
@@ -161,23 +157,21 @@ set_interleave_live (GstElement * interleave, gboolean live)
  * on the right. audiointerleave aligns them in time and fills a late or
  * silent input with silence. */
 static GstElement *
-add_interleave (Builder * b, GstElement * encoder)
+add_interleave (Builder * b)
 {
-  GstElement *interleave = make (b, "audiointerleave");
-
-  if (interleave) {
-    gst_object_set_name (GST_OBJECT (interleave), "interleave");
-    set_interleave_live (interleave, TRUE);
-  }
-  GValue positions = G_VALUE_INIT;
-  GValue position = G_VALUE_INIT;
   GstAudioChannelPosition sides[] = { GST_AUDIO_CHANNEL_POSITION_FRONT_LEFT,
     GST_AUDIO_CHANNEL_POSITION_FRONT_RIGHT
   };
+  GstElement *interleave = make (b, "audiointerleave");
+  GValue positions = G_VALUE_INIT;
+  GValue position = G_VALUE_INIT;
   guint i;
 
-  if (!interleave || !link_pair (b, interleave, encoder))
+  if (!interleave)
     return NULL;
+  gst_object_set_name (GST_OBJECT (interleave), "interleave");
+  set_interleave_live (interleave, TRUE);
+
   gst_value_array_init (&positions, 2);
   g_value_init (&position, GST_TYPE_AUDIO_CHANNEL_POSITION);
   for (i = 0; i < G_N_ELEMENTS (sides); i++) {
@@ -195,8 +189,34 @@ add_interleave (Builder * b, GstElement * encoder)
   return interleave;
 }
 
+/* The speech of @n_audio speakers, 16-bit (what every audio encoder here
+ * takes, and the depth FLAC keeps): returns the element whose src pad
+ * gives it, one channel per speaker. */
+static GstElement *
+add_audio_inputs (Builder * b, guint n_audio)
+{
+  GstElement *interleave, *first, *second;
+
+  if (n_audio == 1)
+    return add_speech_input (b, "audio_0", "S16LE");
+  if (!(interleave = add_interleave (b))
+      || !(first = add_speech_input (b, "audio_0", "S16LE"))
+      || !(second = add_speech_input (b, "audio_1", "S16LE")))
+    return NULL;
+  if (!gst_element_link_pads (first, "src", interleave, "sink_0")
+      || !gst_element_link_pads (second, "src", interleave, "sink_1")) {
+    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "Could not link the speakers to audiointerleave");
+    return NULL;
+  }
+  return interleave;
+}
+
+/* The encoder of @format for @channels of speech: @first takes it raw,
+ * @last gives it encoded. */
 static gboolean
-build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
+add_audio_encoder (Builder * b, SymblAudioFormat format, guint channels,
+    GstElement ** first, GstElement ** last)
 {
   const gchar *wav[] = { "wavenc", NULL };
   const gchar *flac[] = { "flacenc", NULL };
@@ -204,31 +224,35 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
   const gchar *opus[] = { "opusenc", "oggmux", NULL };
   const gchar *const *encoders[] = { wav, flac, mp3, opus };
   GstElement *elements[2] = { NULL, NULL };
-  GstElement *encoder, *interleave;
 
   if (!chain (b, encoders[format], elements))
     return FALSE;
-  encoder = elements[0];
+  *first = elements[0];
+  *last = elements[1] ? elements[1] : elements[0];
 
   /* Each channel gets the bitrate one speaker needs. */
   if (format == SYMBL_AUDIO_FORMAT_MP3) {
-    gst_util_set_object_arg (G_OBJECT (encoder), "target", "bitrate");
-    g_object_set (encoder, "bitrate", MP3_BITRATE_KBPS * n_audio, "cbr",
+    gst_util_set_object_arg (G_OBJECT (*first), "target", "bitrate");
+    g_object_set (*first, "bitrate", MP3_BITRATE_KBPS * channels, "cbr",
         TRUE, NULL);
   } else if (format == SYMBL_AUDIO_FORMAT_OPUS) {
-    gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
-    g_object_set (encoder, "bitrate", OPUS_BITRATE_BPS * n_audio, NULL);
+    gst_util_set_object_arg (G_OBJECT (*first), "audio-type", "voice");
+    g_object_set (*first, "bitrate", OPUS_BITRATE_BPS * channels, NULL);
   }
-  expose (b, elements[1] ? elements[1] : encoder, "src", "src");
+  return TRUE;
+}
 
-  /* 16-bit: what every one of these encoders takes, and the depth FLAC
-   * keeps. */
-  if (n_audio == 1)
-    return add_speech_input (b, "audio_0", "S16LE", encoder, NULL);
-  interleave = add_interleave (b, encoder);
-  return interleave
-      && add_speech_input (b, "audio_0", "S16LE", interleave, "sink_0")
-      && add_speech_input (b, "audio_1", "S16LE", interleave, "sink_1");
+static gboolean
+build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
+{
+  GstElement *speech, *first, *last;
+
+  if (!(speech = add_audio_inputs (b, n_audio))
+      || !add_audio_encoder (b, format, n_audio, &first, &last)
+      || !link_pair (b, speech, first))
+    return FALSE;
+  expose (b, last, "src", "src");
+  return TRUE;
 }
 
 /* Watchable but cheap: at most 720p, 8-bit 4:2:0 (which every H.264
@@ -266,7 +290,7 @@ static gboolean
 build_mp4 (Builder * b, const SymblEncodingPlan * plan)
 {
   GstElement *mux = make (b, "mp4mux");
-  GstElement *aac;
+  GstElement *aac, *speech;
 
   if (!mux)
     return FALSE;
@@ -279,10 +303,11 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
     return TRUE;
 
   aac = make (b, "avenc_aac");
-  if (!aac || !link_pair (b, aac, mux))
+  if (!aac || !link_pair (b, aac, mux)
+      || !(speech = add_speech_input (b, "audio_0", NULL)))
     return FALSE;
   g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
-  return add_speech_input (b, "audio_0", NULL, aac, NULL);
+  return link_pair (b, speech, aac);
 }
 
 void
@@ -295,23 +320,78 @@ symbl_encoding_set_live (GstElement * encoder, gboolean live)
     set_interleave_live (interleave, live);
 }
 
+static gboolean
+build_inputs (Builder * b, guint n_audio)
+{
+  GstElement *speech = add_audio_inputs (b, n_audio);
+
+  if (speech)
+    expose (b, speech, "src", "src");
+  return speech != NULL;
+}
+
+static gboolean
+build_audio_encoder (Builder * b, SymblAudioFormat format, guint channels)
+{
+  GstElement *first, *last;
+
+  if (!add_audio_encoder (b, format, channels, &first, &last))
+    return FALSE;
+  expose (b, first, "sink", "sink");
+  expose (b, last, "src", "src");
+  return TRUE;
+}
+
+/* A new bin called @name, or NULL and the bin freed when @ok is FALSE. */
+static GstElement *
+finish (Builder * b, gboolean ok)
+{
+  if (!ok) {
+    gst_object_unref (b->bin);
+    return NULL;
+  }
+  return GST_ELEMENT (b->bin);  /* not floating: the caller owns it */
+}
+
 GstElement *
 symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
     GError ** error)
 {
   Builder b = { NULL, missing, error };
-  gboolean ok;
 
   g_return_val_if_fail (plan->n_audio > 0 || plan->video, NULL);
   g_return_val_if_fail (plan->n_audio <= 2, NULL);
   g_return_val_if_fail (!plan->video || plan->n_audio <= 1, NULL);
 
   b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("encoder")));
-  ok = plan->video ? build_mp4 (&b, plan) :
-      build_audio_only (&b, plan->audio_format, plan->n_audio);
-  if (!ok) {
-    gst_object_unref (b.bin);
-    return NULL;
-  }
-  return GST_ELEMENT (b.bin);   /* not floating: the caller owns it */
+  return finish (&b, plan->video ? build_mp4 (&b, plan) :
+      build_audio_only (&b, plan->audio_format, plan->n_audio));
+}
+
+GstElement *
+symbl_encoding_new_inputs (guint n_audio, gchar ** missing, GError ** error)
+{
+  Builder b = { NULL, missing, error };
+
+  g_return_val_if_fail (n_audio == 1 || n_audio == 2, NULL);
+  b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("inputs")));
+  return finish (&b, build_inputs (&b, n_audio));
+}
+
+GstElement *
+symbl_encoding_new_audio_encoder (SymblAudioFormat format, guint channels,
+    gchar ** missing, GError ** error)
+{
+  Builder b = { NULL, missing, error };
+
+  b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new (NULL)));
+  return finish (&b, build_audio_encoder (&b, format, channels));
+}
+
+const gchar *
+symbl_audio_format_container (SymblAudioFormat format)
+{
+  const gchar *containers[] = { "wav", "flac", "mp3", "ogg" };
+
+  return containers[format];
 }

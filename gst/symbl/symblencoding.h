@@ -47,7 +47,19 @@ typedef struct
 GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
     gchar ** missing, GError ** error);
 
-/* Tells the encoder whether its inputs are live, before data flows. */
+/* For recordings cut into segments: the speech inputs alone, "audio_0"
+ * (and "audio_1") in, raw 16 kHz S16 out of "src"... */
+GstElement *symbl_encoding_new_inputs (guint n_audio, gchar ** missing,
+    GError ** error);
+/* ... and one segment's encoder, raw in "sink", encoded out of "src". */
+GstElement *symbl_encoding_new_audio_encoder (SymblAudioFormat format,
+    guint channels, gchar ** missing, GError ** error);
+/* What @format's encoder makes: "wav", "flac", "mp3" or "ogg", as
+ * symblmedia names formats. */
+const gchar *symbl_audio_format_container (SymblAudioFormat format);
+
+/* Tells the encoder (or inputs) whether its inputs are live, before data
+ * flows. */
 void symbl_encoding_set_live (GstElement * encoder, gboolean live);
 
 G_END_DECLS

@@ -18,15 +18,15 @@ static const SymblMediaFormat formats[] = {
   {"mp4", SYMBL_MEDIA_VIDEO, "video/mp4", "mp4"},
 };
 
-static const SymblMediaFormat *
-format_named (const gchar * name)
+const SymblMediaFormat *
+symbl_media_format_from_name (const gchar * name)
 {
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (formats); i++)
     if (g_str_equal (formats[i].name, name))
       return &formats[i];
-  g_return_val_if_reached (NULL);
+  return NULL;
 }
 
 const SymblMediaFormat *
@@ -43,29 +43,29 @@ symbl_media_format_from_caps (const GstCaps * caps, GError ** error)
   media = gst_structure_get_name (s);
 
   if (g_str_equal (media, "audio/x-wav"))
-    return format_named ("wav");
+    return symbl_media_format_from_name ("wav");
   if (g_str_equal (media, "audio/x-flac"))
-    return format_named ("flac");
+    return symbl_media_format_from_name ("flac");
   if (g_str_equal (media, "audio/ogg")
       || g_str_equal (media, "application/ogg"))
-    return format_named ("ogg");
+    return symbl_media_format_from_name ("ogg");
   if (g_str_equal (media, "audio/x-m4a"))
-    return format_named ("m4a");
+    return symbl_media_format_from_name ("m4a");
   if (g_str_equal (media, "audio/mpeg")
       && gst_structure_get_int (s, "mpegversion", &version)) {
     gint layer = 3;
 
     gst_structure_get_int (s, "layer", &layer);
     if (version == 1 && layer == 3)
-      return format_named ("mp3");
+      return symbl_media_format_from_name ("mp3");
     if ((version == 2 || version == 4)
         && g_strcmp0 (gst_structure_get_string (s, "stream-format"),
             "adts") == 0)
-      return format_named ("aac");
+      return symbl_media_format_from_name ("aac");
   }
   if (g_str_equal (media, "video/quicktime")
       && g_strcmp0 (gst_structure_get_string (s, "variant"), "iso") == 0)
-    return format_named ("mp4");
+    return symbl_media_format_from_name ("mp4");
 
   if (g_str_has_prefix (media, "video/")) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,

@@ -49,6 +49,9 @@ const SymblMediaFormat *symbl_media_format_from_file (const gchar * path,
 gboolean symbl_media_is_empty (const SymblMediaFormat * format,
     guint64 size);
 
+/* The format called @name ("wav", "mp3", ...), or NULL. */
+const SymblMediaFormat *symbl_media_format_from_name (const gchar * name);
+
 const gchar *symbl_media_kind_to_string (SymblMediaKind kind);
 
 G_END_DECLS

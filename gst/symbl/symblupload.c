@@ -233,6 +233,12 @@ symbl_upload_get_wait_for_job (SymblUpload * upload)
   return upload->wait_for_job;
 }
 
+const gchar *
+symbl_upload_get_conversation_id (SymblUpload * upload)
+{
+  return upload->conversation_id;
+}
+
 static void
 fill_submission (SymblUpload * upload, const SymblMediaFormat * format,
     const gchar * query, const gchar * file, guint64 size,
@@ -248,12 +254,18 @@ fill_submission (SymblUpload * upload, const SymblMediaFormat * format,
 }
 
 gchar *
-symbl_upload_describe (SymblUpload * upload, const SymblMediaFormat * format)
+symbl_upload_describe (SymblUpload * upload, const SymblMediaFormat * format,
+    const gchar * conversation_id)
 {
   SymblSubmission submission;
+  g_autofree gchar *url = NULL;
 
   fill_submission (upload, format, NULL, NULL, 0, &submission);
-  return symbl_client_describe (upload->client, &submission);
+  if (conversation_id)
+    submission.conversation_id = conversation_id;
+  url = symbl_client_describe (upload->client, &submission);
+  return g_strdup_printf ("%s %s", submission.conversation_id ? "PUT" :
+      "POST", url);
 }
 
 typedef struct

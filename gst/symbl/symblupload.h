@@ -54,9 +54,13 @@ void symbl_upload_free (SymblUpload * upload);
 const gchar *symbl_upload_get_spool_dir (SymblUpload * upload);
 gboolean symbl_upload_get_keep_spool (SymblUpload * upload);
 gboolean symbl_upload_get_wait_for_job (SymblUpload * upload);
-/* Where a recording of @format goes, for messages (no secrets in it). */
+/* The conversation-id setting: the conversation to append to, or NULL. */
+const gchar *symbl_upload_get_conversation_id (SymblUpload * upload);
+/* Where a recording of @format goes (appended to @conversation_id, or to
+ * the conversation-id setting), for messages: "POST https://...", with no
+ * secret in it. */
 gchar *symbl_upload_describe (SymblUpload * upload,
-    const SymblMediaFormat * format);
+    const SymblMediaFormat * format, const gchar * conversation_id);
 
 /* Sends the recording in @file to the endpoint for @format (a PUT when
  * appending to @conversation_id, or to the conversation-id setting),

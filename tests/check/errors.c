@@ -251,7 +251,7 @@ GST_START_TEST (test_connection_refused)
   const GstStructure *details;
 
   msg = symbl_test_expect_error (messages, "Could not upload the recording "
-      "to http://127.0.0.1:");
+      "(POST http://127.0.0.1:");
   gst_message_parse_error_details (msg, &details);
   fail_unless (g_file_test (gst_structure_get_string (details,
               "spool-location"), G_FILE_TEST_IS_REGULAR));
@@ -317,6 +317,48 @@ GST_START_TEST (test_cancel_a_stalled_upload)
 
 GST_END_TEST;
 
+/* A pipeline stopped at READY and started again records anew: the
+ * second recording is uploaded alone, the first is kept. */
+GST_START_TEST (test_restart_from_ready_records_anew)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc name=src "
+      "is-live=true samplesperbuffer=1600 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink %s", props);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *warning;
+  const GstStructure *details;
+  GPtrArray *requests;
+  GList *messages;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_usleep (G_USEC_PER_SEC);
+  gst_element_set_state (pipeline, GST_STATE_READY);
+  warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
+  fail_unless (warning != NULL, "no warning about the kept recording");
+  gst_message_parse_warning_details (warning, &details);
+  fail_unless (symbl_test_discover (gst_structure_get_string (details,
+              "spool-location"), NULL) >= GST_SECOND / 2);
+
+  g_object_set (src, "is-live", FALSE, "num-buffers", 5, NULL);
+  messages = symbl_test_run (pipeline, 30);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  requests = symbl_test_requests (&t, 1);
+  fail_unless_equals_uint64 (symbl_test_discover (((SymblRecordedRequest *)
+              g_ptr_array_index (requests, 0))->body_path, NULL),
+      GST_SECOND / 2);
+
+  g_ptr_array_unref (requests);
+  symbl_test_messages_free (messages);
+  gst_message_unref (warning);
+  gst_object_unref (src);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 errors_suite (void)
 {
@@ -337,6 +379,7 @@ errors_suite (void)
   tcase_add_test (tc, test_connection_refused);
   tcase_add_test (tc, test_stream_without_data);
   tcase_add_test (tc, test_cancel_a_stalled_upload);
+  tcase_add_test (tc, test_restart_from_ready_records_anew);
   return s;
 }
 

@@ -1,0 +1,281 @@
+#include "config.h"
+#include "gstsymblsegmenter.h"
+
+#include <gst/audio/audio.h>
+#include <gst/base/gstadapter.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_symbl_segmenter_debug);
+#define GST_CAT_DEFAULT gst_symbl_segmenter_debug
+
+/* Energy is compared over windows this long: a syllable is longer. */
+#define WINDOWS_PER_SECOND 100
+
+struct _GstSymblSegmenter
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+  GstClockTime segment_duration;
+  GstSymblSegmenterCutFunc cut;
+  gpointer user_data;
+
+  /* Streaming thread. Positions count samples from the first one. */
+  GstAudioInfo info;
+  GstAdapter *pending;          /* received, not pushed yet */
+  guint64 pending_start;        /* position of the adapter's first sample */
+  guint64 segment_start;        /* where the current segment began */
+  guint64 target;               /* where the next cut should be, about:
+                                 * on a grid, so that cuts do not drift */
+  GstClockTime first_pts;
+  gboolean started;
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS ("audio/x-raw, format=S16LE, layout=interleaved"));
+
+G_DEFINE_TYPE (GstSymblSegmenter, gst_symbl_segmenter, GST_TYPE_ELEMENT);
+
+static guint64
+samples (GstSymblSegmenter * self, GstClockTime time)
+{
+  return gst_util_uint64_scale (time, GST_AUDIO_INFO_RATE (&self->info),
+      GST_SECOND);
+}
+
+static GstClockTime
+time_of (GstSymblSegmenter * self, guint64 position)
+{
+  return gst_util_uint64_scale (position, GST_SECOND,
+      GST_AUDIO_INFO_RATE (&self->info));
+}
+
+/* Pushes the first @n pending samples, timestamped by their position. */
+static GstFlowReturn
+push (GstSymblSegmenter * self, guint64 n)
+{
+  gsize bpf = GST_AUDIO_INFO_BPF (&self->info);
+  GstBuffer *buffer;
+
+  if (n == 0)
+    return GST_FLOW_OK;
+  buffer = gst_adapter_take_buffer (self->pending, n * bpf);
+  GST_BUFFER_PTS (buffer) = self->first_pts +
+      time_of (self, self->pending_start);
+  GST_BUFFER_DURATION (buffer) = time_of (self, self->pending_start + n) -
+      time_of (self, self->pending_start);
+  self->pending_start += n;
+  return gst_pad_push (self->srcpad, buffer);
+}
+
+/* The start of the quietest window in [@from, @to), all pending; of
+ * equally quiet ones, the nearest to the target. */
+static guint64
+quietest (GstSymblSegmenter * self, guint64 from, guint64 to)
+{
+  guint channels = GST_AUDIO_INFO_CHANNELS (&self->info);
+  guint64 window = MAX (GST_AUDIO_INFO_RATE (&self->info) /
+      WINDOWS_PER_SECOND, 1);
+  gsize bytes = (to - self->pending_start) * GST_AUDIO_INFO_BPF (&self->info);
+  const gint16 *data = gst_adapter_map (self->pending, bytes);
+  guint64 best = from, w;
+  gdouble best_energy = G_MAXDOUBLE;
+
+  for (w = from; w + window <= to; w += window) {
+    const gint16 *s = data + (w - self->pending_start) * channels;
+    gdouble energy = 0;
+    guint64 i;
+
+    for (i = 0; i < window * channels; i++)
+      energy += (gdouble) s[i] * s[i];
+    if (energy < best_energy || (energy == best_energy
+            && ABS ((gint64) (w - self->target)) <
+            ABS ((gint64) (best - self->target)))) {
+      best_energy = energy;
+      best = w;
+    }
+  }
+  gst_adapter_unmap (self->pending);
+  return best;
+}
+
+/* Pushes what can go, cutting where a target's search window is complete.
+ * At EOS everything goes. */
+static GstFlowReturn
+process (GstSymblSegmenter * self, gboolean at_eos)
+{
+  guint64 search = samples (self, GST_SYMBL_SEGMENTER_SEARCH);
+  guint64 window = MAX (GST_AUDIO_INFO_RATE (&self->info) /
+      WINDOWS_PER_SECOND, 1);
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  while (ret == GST_FLOW_OK) {
+    guint64 available = gst_adapter_available (self->pending) /
+        GST_AUDIO_INFO_BPF (&self->info);
+    guint64 end = self->pending_start + available;
+    guint64 from = self->target > search ? self->target - search : 0;
+    guint64 to = self->target + search;
+    guint64 cut;
+
+    if (at_eos || self->segment_duration == 0)
+      return push (self, available);
+    /* Nothing before the search window can be the cut. */
+    if (self->pending_start < from) {
+      if (available == 0)
+        return GST_FLOW_OK;
+      ret = push (self, MIN (available, from - self->pending_start));
+      continue;
+    }
+    if (end < to)
+      return GST_FLOW_OK;
+
+    /* In the middle of the quietest 10 ms near the target. */
+    cut = quietest (self, MAX (from, self->pending_start), to) + window / 2;
+    ret = push (self, cut - self->pending_start);
+    if (ret != GST_FLOW_OK)
+      break;
+    GST_INFO_OBJECT (self, "cut at %" GST_TIME_FORMAT,
+        GST_TIME_ARGS (time_of (self, cut)));
+    self->cut (self, time_of (self, cut - self->segment_start),
+        self->user_data);
+    self->segment_start = cut;
+    self->target += samples (self, self->segment_duration);
+  }
+  return ret;
+}
+
+static GstFlowReturn
+gst_symbl_segmenter_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
+{
+  GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (parent);
+
+  if (!GST_AUDIO_INFO_IS_VALID (&self->info)) {
+    gst_buffer_unref (buffer);
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (!self->started) {
+    self->started = TRUE;
+    self->first_pts = GST_BUFFER_PTS_IS_VALID (buffer) ?
+        GST_BUFFER_PTS (buffer) : 0;
+  }
+  gst_adapter_push (self->pending, buffer);
+  return process (self, FALSE);
+}
+
+static gboolean
+gst_symbl_segmenter_sink_event (GstPad * pad, GstObject * parent,
+    GstEvent * event)
+{
+  GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (parent);
+  GstCaps *caps;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:
+      gst_event_parse_caps (event, &caps);
+      if (!gst_audio_info_from_caps (&self->info, caps)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
+      self->target = self->segment_start + samples (self,
+          self->segment_duration);
+      break;
+    case GST_EVENT_EOS:
+      if (GST_AUDIO_INFO_IS_VALID (&self->info))
+        process (self, TRUE);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      gst_adapter_clear (self->pending);
+      break;
+    default:
+      break;
+  }
+  return gst_pad_event_default (pad, parent, event);
+}
+
+GstClockTime
+gst_symbl_segmenter_get_segment_position (GstSymblSegmenter * self)
+{
+  guint64 end = self->pending_start + gst_adapter_available (self->pending) /
+      MAX (GST_AUDIO_INFO_BPF (&self->info), 1);
+
+  if (!GST_AUDIO_INFO_IS_VALID (&self->info))
+    return 0;
+  return time_of (self, end - self->segment_start);
+}
+
+GstElement *
+gst_symbl_segmenter_new (GstClockTime segment_duration,
+    GstSymblSegmenterCutFunc cut, gpointer user_data)
+{
+  GstSymblSegmenter *self = g_object_new (GST_TYPE_SYMBL_SEGMENTER, NULL);
+
+  self->segment_duration = segment_duration;
+  self->cut = cut;
+  self->user_data = user_data;
+  return GST_ELEMENT (self);
+}
+
+static GstStateChangeReturn
+gst_symbl_segmenter_change_state (GstElement * element,
+    GstStateChange transition)
+{
+  GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (element);
+
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    gst_audio_info_init (&self->info);
+    gst_adapter_clear (self->pending);
+    self->pending_start = self->segment_start = 0;
+    self->started = FALSE;
+  }
+  return GST_ELEMENT_CLASS (gst_symbl_segmenter_parent_class)->change_state
+      (element, transition);
+}
+
+static void
+gst_symbl_segmenter_finalize (GObject * object)
+{
+  GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (object);
+
+  g_object_unref (self->pending);
+  G_OBJECT_CLASS (gst_symbl_segmenter_parent_class)->finalize (object);
+}
+
+static void
+gst_symbl_segmenter_class_init (GstSymblSegmenterClass * klass)
+{
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = gst_symbl_segmenter_finalize;
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR (gst_symbl_segmenter_change_state);
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "Symbl segmenter",
+      "Filter/Audio", "Cuts audio into segments at quiet moments",
+      "gst-symbl developers");
+  GST_DEBUG_CATEGORY_INIT (gst_symbl_segmenter_debug, "symblsegmenter", 0,
+      "Symbl segmenter");
+}
+
+static void
+gst_symbl_segmenter_init (GstSymblSegmenter * self)
+{
+  self->sinkpad = gst_pad_new_from_static_template (&sink_template, "sink");
+  gst_pad_set_chain_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_symbl_segmenter_chain));
+  gst_pad_set_event_function (self->sinkpad,
+      GST_DEBUG_FUNCPTR (gst_symbl_segmenter_sink_event));
+  GST_PAD_SET_PROXY_CAPS (self->sinkpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->sinkpad);
+
+  self->srcpad = gst_pad_new_from_static_template (&src_template, "src");
+  GST_PAD_SET_PROXY_CAPS (self->srcpad);
+  gst_element_add_pad (GST_ELEMENT (self), self->srcpad);
+
+  self->pending = gst_adapter_new ();
+  gst_audio_info_init (&self->info);
+}

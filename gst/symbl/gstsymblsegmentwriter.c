@@ -1,0 +1,214 @@
+#include "config.h"
+#include "gstsymblsegmentwriter.h"
+
+#include <glib/gstdio.h>
+
+#include "gstsymblsegmenter.h"
+#include "symblspool.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_symbl_segment_writer_debug);
+#define GST_CAT_DEFAULT gst_symbl_segment_writer_debug
+
+struct _GstSymblSegmentWriter
+{
+  GstBin parent;
+
+  SymblAudioFormat format;
+  guint channels;
+  gchar *spool_dir;
+  gchar *label;
+  GstSymblSegmentFunc func;
+  gpointer user_data;
+
+  GstElement *segmenter;
+  /* Streaming thread (and construction): the current segment's. */
+  GstElement *encoder;
+  GstElement *filesink;
+  gchar *path;
+  gboolean cutting;             /* an EOS of filesink's is a cut's */
+  guint index;
+};
+
+G_DEFINE_TYPE (GstSymblSegmentWriter, gst_symbl_segment_writer, GST_TYPE_BIN);
+
+/* A new segment: its encoder, and a private (0600) file for it. */
+static gboolean
+start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
+{
+  const gchar *extension = symbl_audio_format_container (self->format);
+  /* Segment n's file ends in -segment-NNN: names sort in order. */
+  g_autofree gchar *label = g_strdup_printf ("%s-segment-%03u", self->label,
+      self->index);
+  SymblSpool *spool = symbl_spool_create (self->spool_dir, label, extension,
+      error);
+  g_autofree gchar *name = NULL;
+
+  if (!spool)
+    return FALSE;
+  self->path = g_strdup (symbl_spool_get_path (spool));
+  symbl_spool_free (spool, FALSE);
+
+  self->encoder = symbl_encoding_new_audio_encoder (self->format,
+      self->channels, missing, error);
+  if (!self->encoder)
+    return FALSE;
+  name = g_strdup_printf ("file%u", self->index);
+  self->filesink = gst_element_factory_make ("filesink", name);
+  /* Added while playing, it must not ask the pipeline to preroll again. */
+  g_object_set (self->filesink, "location", self->path, "sync", FALSE,
+      "async", FALSE, NULL);
+
+  gst_bin_add_many (GST_BIN (self), self->encoder, self->filesink, NULL);
+  gst_object_unref (self->encoder);     /* the bin holds it */
+  if (!gst_element_link_pads (self->encoder, "src", self->filesink, "sink")
+      || !gst_element_link_pads (self->segmenter, "src", self->encoder, "sink")) {
+    g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "Could not link segment %u's encoder", self->index);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static void
+drop_segment (GstSymblSegmentWriter * self)
+{
+  gst_element_unlink (self->segmenter, self->encoder);
+  gst_element_set_state (self->encoder, GST_STATE_NULL);
+  gst_element_set_state (self->filesink, GST_STATE_NULL);
+  gst_bin_remove_many (GST_BIN (self), self->encoder, self->filesink, NULL);
+  self->encoder = self->filesink = NULL;
+}
+
+/* From the segmenter, in the streaming thread, between the last sample of
+ * a segment and the first of the next. */
+static void
+on_cut (GstSymblSegmenter * segmenter, GstClockTime duration,
+    gpointer user_data)
+{
+  GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (user_data);
+  g_autoptr (GstPad) encoder_sink = gst_element_get_static_pad (self->encoder,
+      "sink");
+  g_autofree gchar *path = NULL;
+  g_autofree gchar *missing = NULL;
+  GError *error = NULL;
+
+  /* EOS finishes the file (wavenc writes its final header); filesink's
+   * EOS message is the cut's, not the recording's end. */
+  self->cutting = TRUE;
+  gst_pad_send_event (encoder_sink, gst_event_new_eos ());
+  self->cutting = FALSE;
+
+  path = g_steal_pointer (&self->path);
+  drop_segment (self);
+  GST_INFO_OBJECT (self, "segment %u done: %s", self->index, path);
+  self->func (path, symbl_audio_format_container (self->format), duration,
+      FALSE, self->user_data);
+
+  self->index++;
+  if (!start_segment (self, &missing, &error)) {
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, ("Could not start segment "
+            "%u of the recording: %s", self->index, error->message), (NULL));
+    g_error_free (error);
+    return;
+  }
+  gst_element_sync_state_with_parent (self->encoder);
+  gst_element_sync_state_with_parent (self->filesink);
+}
+
+/* The end of the stream closes the last segment's file. */
+static void
+gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
+{
+  GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (bin);
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS
+      && GST_MESSAGE_SRC (message) == GST_OBJECT (self->filesink)) {
+    if (self->cutting) {
+      gst_message_unref (message);
+      return;
+    }
+    g_autofree gchar *path = g_steal_pointer (&self->path);
+
+    self->func (path, symbl_audio_format_container (self->format),
+        gst_symbl_segmenter_get_segment_position (GST_SYMBL_SEGMENTER
+            (self->segmenter)), TRUE, self->user_data);
+  }
+  GST_BIN_CLASS (gst_symbl_segment_writer_parent_class)->handle_message (bin,
+      message);
+}
+
+GstElement *
+gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
+    GstClockTime segment_duration, const gchar * spool_dir,
+    const gchar * label, GstSymblSegmentFunc func, gpointer user_data,
+    gchar ** missing, GError ** error)
+{
+  GstSymblSegmentWriter *self =
+      g_object_new (GST_TYPE_SYMBL_SEGMENT_WRITER, "name", "segments", NULL);
+  g_autoptr (GstPad) target = NULL;
+
+  gst_object_ref_sink (self);
+  self->format = format;
+  self->channels = channels;
+  self->spool_dir = g_strdup (spool_dir);
+  self->label = g_strdup (label);
+  self->func = func;
+  self->user_data = user_data;
+
+  self->segmenter = gst_symbl_segmenter_new (segment_duration, on_cut, self);
+  gst_bin_add (GST_BIN (self), self->segmenter);
+  target = gst_element_get_static_pad (self->segmenter, "sink");
+  gst_element_add_pad (GST_ELEMENT (self), gst_ghost_pad_new ("sink", target));
+
+  if (!start_segment (self, missing, error)) {
+    gst_object_unref (self);
+    return NULL;
+  }
+  return GST_ELEMENT (self);    /* not floating: the caller owns it */
+}
+
+gchar *
+gst_symbl_segment_writer_close (GstSymblSegmentWriter * self)
+{
+  gchar *path;
+  GStatBuf st;
+
+  gst_element_set_state (GST_ELEMENT (self), GST_STATE_NULL);
+  path = g_steal_pointer (&self->path);
+  if (path && g_stat (path, &st) == 0 && st.st_size > 0)
+    return path;
+  if (path)
+    g_unlink (path);
+  g_free (path);
+  return NULL;
+}
+
+static void
+gst_symbl_segment_writer_finalize (GObject * object)
+{
+  GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (object);
+  GStatBuf st;
+
+  /* A writer that never recorded leaves no empty file behind. */
+  if (self->path && g_stat (self->path, &st) == 0 && st.st_size == 0)
+    g_unlink (self->path);
+  g_free (self->spool_dir);
+  g_free (self->label);
+  g_free (self->path);
+  G_OBJECT_CLASS (gst_symbl_segment_writer_parent_class)->finalize (object);
+}
+
+static void
+gst_symbl_segment_writer_class_init (GstSymblSegmentWriterClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_symbl_segment_writer_finalize;
+  GST_BIN_CLASS (klass)->handle_message =
+      GST_DEBUG_FUNCPTR (gst_symbl_segment_writer_handle_message);
+  GST_DEBUG_CATEGORY_INIT (gst_symbl_segment_writer_debug,
+      "symblsegmentwriter", 0, "Symbl segment writer");
+}
+
+static void
+gst_symbl_segment_writer_init (GstSymblSegmentWriter * self)
+{
+}

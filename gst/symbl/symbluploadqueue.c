@@ -1,0 +1,211 @@
+#include "symbluploadqueue.h"
+
+#include <glib/gstdio.h>
+
+/* How often a drain looks at its cancellable. */
+#define WAIT_SLICE_US (50 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  gchar *path;
+  const SymblMediaFormat *format;
+  GstClockTime duration;
+  SymblStreamInfo info;
+  gchar *channel_metadata;      /* info's, owned */
+  guint index;
+} Segment;
+
+struct _SymblUploadQueue
+{
+  SymblUpload *upload;          /* the sink's; outlives the queue */
+  SymblUploadQueueCallbacks callbacks;
+  GCancellable *cancellable;
+  GThread *thread;
+
+  GMutex lock;                  /* the fields below */
+  GCond changed;
+  GQueue pending;               /* of Segment; the head may be uploading */
+  gboolean failed;              /* a segment failed for good: stop there */
+  gboolean stopping;
+  guint next_index;
+  gchar *conversation_id;       /* the first segment's */
+  SymblJobIds last_ids;
+};
+
+static void
+segment_free (Segment * segment)
+{
+  g_free (segment->path);
+  g_free (segment->channel_metadata);
+  g_free (segment);
+}
+
+static guint64
+file_size (const gchar * path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+}
+
+/* Uploads @segment; lock not held. */
+static void
+upload_segment (SymblUploadQueue * queue, Segment * segment,
+    const gchar * conversation_id)
+{
+  SymblUploadCallbacks callbacks = { queue->callbacks.on_retry, NULL, NULL,
+    queue->callbacks.user_data
+  };
+  SymblResponse response = { 0, NULL, -1 };
+  SymblJobIds ids = { NULL, NULL };
+  g_autoptr (GError) error = NULL;
+  guint64 size = file_size (segment->path);
+  gboolean keep = symbl_upload_get_keep_spool (queue->upload);
+
+  if (symbl_upload_run (queue->upload, segment->path, size, segment->format,
+          &segment->info, conversation_id, &callbacks, &ids, &response,
+          queue->cancellable, &error)) {
+    /* Told before the segment leaves the queue, so that a drain returns
+     * only once every job message is posted. */
+    queue->callbacks.uploaded (segment->index, &ids, segment->format, size,
+        segment->duration, keep ? segment->path : NULL,
+        queue->callbacks.user_data);
+    if (!keep)
+      g_unlink (segment->path);
+
+    g_mutex_lock (&queue->lock);
+    g_queue_pop_head (&queue->pending);
+    if (!queue->conversation_id)
+      queue->conversation_id = g_strdup (ids.conversation_id);
+    symbl_job_ids_clear (&queue->last_ids);
+    queue->last_ids.conversation_id = g_strdup (ids.conversation_id);
+    queue->last_ids.job_id = g_strdup (ids.job_id);
+    g_cond_broadcast (&queue->changed);
+    g_mutex_unlock (&queue->lock);
+    segment_free (segment);
+  } else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    queue->callbacks.failed (segment->index, segment->path, segment->format,
+        conversation_id, error, &response, queue->callbacks.user_data);
+    g_mutex_lock (&queue->lock);
+    queue->failed = TRUE;
+    g_cond_broadcast (&queue->changed);
+    g_mutex_unlock (&queue->lock);
+  }
+  symbl_job_ids_clear (&ids);
+  symbl_response_clear (&response);
+}
+
+static gpointer
+run (gpointer data)
+{
+  SymblUploadQueue *queue = data;
+
+  g_mutex_lock (&queue->lock);
+  while (!queue->stopping) {
+    g_autofree gchar *conversation_id = NULL;
+    Segment *segment = g_queue_peek_head (&queue->pending);
+
+    if (!segment || queue->failed) {
+      g_cond_wait (&queue->changed, &queue->lock);
+      continue;
+    }
+    conversation_id = g_strdup (queue->conversation_id);
+    g_mutex_unlock (&queue->lock);
+    upload_segment (queue, segment, conversation_id);
+    g_mutex_lock (&queue->lock);
+  }
+  g_mutex_unlock (&queue->lock);
+  return NULL;
+}
+
+SymblUploadQueue *
+symbl_upload_queue_new (SymblUpload * upload,
+    const SymblUploadQueueCallbacks * callbacks)
+{
+  SymblUploadQueue *queue = g_new0 (SymblUploadQueue, 1);
+
+  queue->upload = upload;
+  queue->callbacks = *callbacks;
+  queue->cancellable = g_cancellable_new ();
+  g_mutex_init (&queue->lock);
+  g_cond_init (&queue->changed);
+  g_queue_init (&queue->pending);
+  queue->thread = g_thread_new ("symbl-segments", run, queue);
+  return queue;
+}
+
+void
+symbl_upload_queue_push (SymblUploadQueue * queue, const gchar * path,
+    const SymblMediaFormat * format, GstClockTime duration,
+    const SymblStreamInfo * info)
+{
+  Segment *segment = g_new0 (Segment, 1);
+
+  segment->path = g_strdup (path);
+  segment->format = format;
+  segment->duration = duration;
+  segment->info = *info;
+  segment->channel_metadata = g_strdup (info->channel_metadata);
+  segment->info.channel_metadata = segment->channel_metadata;
+
+  g_mutex_lock (&queue->lock);
+  segment->index = queue->next_index++;
+  g_queue_push_tail (&queue->pending, segment);
+  g_cond_broadcast (&queue->changed);
+  g_mutex_unlock (&queue->lock);
+}
+
+gboolean
+symbl_upload_queue_drain (SymblUploadQueue * queue, GCancellable * cancellable)
+{
+  gboolean done;
+
+  g_mutex_lock (&queue->lock);
+  while (!g_queue_is_empty (&queue->pending) && !queue->failed
+      && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&queue->changed, &queue->lock,
+        g_get_monotonic_time () + WAIT_SLICE_US);
+  done = g_queue_is_empty (&queue->pending) && !queue->failed;
+  g_mutex_unlock (&queue->lock);
+  return done;
+}
+
+const SymblJobIds *
+symbl_upload_queue_get_last_ids (SymblUploadQueue * queue)
+{
+  return queue->last_ids.job_id ? &queue->last_ids : NULL;
+}
+
+void
+symbl_upload_queue_cancel (SymblUploadQueue * queue)
+{
+  g_mutex_lock (&queue->lock);
+  queue->stopping = TRUE;
+  g_cond_broadcast (&queue->changed);
+  g_mutex_unlock (&queue->lock);
+  g_cancellable_cancel (queue->cancellable);
+}
+
+gchar **
+symbl_upload_queue_free (SymblUploadQueue * queue)
+{
+  GPtrArray *kept = g_ptr_array_new ();
+  Segment *segment;
+
+  symbl_upload_queue_cancel (queue);
+  g_thread_join (queue->thread);
+
+  while ((segment = g_queue_pop_head (&queue->pending))) {
+    g_ptr_array_add (kept, g_steal_pointer (&segment->path));
+    segment_free (segment);
+  }
+  g_ptr_array_add (kept, NULL);
+
+  symbl_job_ids_clear (&queue->last_ids);
+  g_free (queue->conversation_id);
+  g_object_unref (queue->cancellable);
+  g_cond_clear (&queue->changed);
+  g_mutex_clear (&queue->lock);
+  g_free (queue);
+  return (gchar **) g_ptr_array_free (kept, FALSE);
+}

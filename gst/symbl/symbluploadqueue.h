@@ -1,0 +1,57 @@
+/* symbluploadqueue: a meeting's segments, uploaded in order in the
+ * background while the recording goes on.
+ *
+ * The first segment creates the conversation (or appends to the
+ * conversation-id setting); each later one appends to it with PUT, after
+ * the one before it succeeded: requests for one conversation are
+ * processed in order, so they must be sent in order. A failing segment is
+ * retried as any upload is; the ones behind it wait. A segment's file is
+ * deleted once it is uploaded (unless kept), never before. */
+#pragma once
+
+#include "symblupload.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SymblUploadQueue SymblUploadQueue;
+
+typedef struct
+{
+  /* From the queue's thread. @index counts segments from 0. */
+  void (*uploaded) (guint index, const SymblJobIds * ids,
+      const SymblMediaFormat * format, guint64 size, GstClockTime duration,
+      const gchar * kept_path, gpointer user_data);
+  /* @conversation_id: where it was to be appended, NULL for the first. */
+  void (*failed) (guint index, const gchar * path,
+      const SymblMediaFormat * format, const gchar * conversation_id,
+      const GError * error, const SymblResponse * response,
+      gpointer user_data);
+  SymblRetryFunc on_retry;
+  gpointer user_data;
+} SymblUploadQueueCallbacks;
+
+SymblUploadQueue *symbl_upload_queue_new (SymblUpload * upload,
+    const SymblUploadQueueCallbacks * callbacks);
+
+/* Queues segment @index. @info is copied. */
+void symbl_upload_queue_push (SymblUploadQueue * queue, const gchar * path,
+    const SymblMediaFormat * format, GstClockTime duration,
+    const SymblStreamInfo * info);
+
+/* Waits until every queued segment is uploaded (TRUE), or one failed for
+ * good or @cancellable was cancelled (FALSE). */
+gboolean symbl_upload_queue_drain (SymblUploadQueue * queue,
+    GCancellable * cancellable);
+
+/* The ids of the last segment uploaded, or NULL. */
+const SymblJobIds *symbl_upload_queue_get_last_ids (SymblUploadQueue *
+    queue);
+
+/* Stops: cancels an upload under way, uploads no more. Any thread. */
+void symbl_upload_queue_cancel (SymblUploadQueue * queue);
+
+/* Stops (cancelling an upload under way) and frees. The files not
+ * uploaded stay; their paths are returned, NULL-terminated. */
+gchar **symbl_upload_queue_free (SymblUploadQueue * queue);
+
+G_END_DECLS
