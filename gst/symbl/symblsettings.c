@@ -58,143 +58,509 @@ typedef struct
 #define FIELD(f) G_STRUCT_OFFSET (SymblSettings, f)
 
 static const SettingSpec specs[] = {
+  /**
+   * GstSymblUploadSink:api-url:
+   *
+   * Base URL of the Symbl API. Only `https://`, or plain `http://` to this
+   * machine (`localhost`, `127.0.0.0/8`, `::1`), such as symbl-local-server:
+   * the token would otherwise cross a network in clear. Unset: the
+   * `SYMBL_API_URL` environment variable, else https://api.symbl.ai.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"api-url", "API URL",
         "Base URL of the Symbl API: https://, or http:// to a server on this "
         "machine (such as symbl-local-server); unset: the SYMBL_API_URL "
         "environment variable, else " SYMBL_DEFAULT_API_URL,
       KIND_STRING, FIELD (api_url), SYMBL_DEFAULT_API_URL},
+  /**
+   * GstSymblUploadSink:access-token:
+   *
+   * Symbl access token, sent as `Authorization: Bearer`. Write-only, so that
+   * no tool can print it. Unset: the app credentials, then
+   * `SYMBL_ACCESS_TOKEN`, then `SYMBL_APP_ID` and `SYMBL_APP_SECRET`.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"access-token", "Access token",
         "Symbl access token, sent as 'Authorization: Bearer'; unset: the "
         "SYMBL_ACCESS_TOKEN environment variable (write-only)",
       KIND_SECRET, FIELD (access_token)},
+  /**
+   * GstSymblUploadSink:trackers:
+   *
+   * Conversation trackers as a JSON array: `{"name", "vocabulary"}` objects,
+   * or `{"id"}` for trackers stored with Symbl's Management API. Checked when
+   * the element goes to READY.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"trackers", "Trackers",
         "Trackers as JSON: [{\"name\": \"...\", \"vocabulary\": [\"...\"]}, "
         "{\"id\": \"...\"}]",
       KIND_STRING, FIELD (trackers)},
+  /**
+   * GstSymblUploadSink:trackers-location:
+   *
+   * Path of a JSON file holding trackers in the shape of
+   * #GstSymblUploadSink:trackers. Set one of the two, not both.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"trackers-location", "Trackers location",
         "Path of a JSON file of trackers, in the shape of the trackers "
         "property",
       KIND_STRING, FIELD (trackers_location)},
+  /**
+   * GstSymblUploadSink:spool-dir:
+   *
+   * Directory the recording is written to as it arrives, before its upload.
+   * Created with mode 0700 if missing. Unset: `$XDG_CACHE_HOME/symbl`.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"spool-dir", "Spool directory",
         "Directory the recording is written to before its upload; unset: "
         "$XDG_CACHE_HOME/symbl (~/.cache/symbl)",
       KIND_STRING, FIELD (spool_dir)},
+  /**
+   * GstSymblUploadSink:keep-spool:
+   *
+   * Keep the recording on disk after a successful upload; the `symbl-job`
+   * message then names it in `location`. A recording that was not uploaded is
+   * always kept.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"keep-spool", "Keep spool file",
         "Keep the recording on disk after a successful upload (a recording "
         "that was not uploaded is always kept)",
       KIND_BOOLEAN, FIELD (keep_spool), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:timeout:
+   *
+   * Seconds without progress after which a request is abandoned, and retried.
+   * 0: never.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"timeout", "Timeout",
         "Seconds without any progress after which a request is abandoned "
         "and retried (0: never)",
       KIND_UINT, FIELD (timeout), NULL, 0, 3600, DEFAULT_TIMEOUT_S},
+  /**
+   * GstSymblUploadSink:retries:
+   *
+   * Retries after a failed attempt; -1 retries until the upload succeeds or
+   * the element stops. Only failures that may pass are retried (network, 408,
+   * 429, 5xx).
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"retries", "Retries",
         "How many times a failed upload is retried (-1: until it succeeds "
         "or the element stops)",
       KIND_INT, FIELD (retries), NULL, -1, G_MAXINT, DEFAULT_RETRIES},
+  /**
+   * GstSymblUploadSink:retry-backoff-factor:
+   *
+   * Seconds to wait before the first retry; each next wait doubles, up to
+   * #GstSymblUploadSink:retry-backoff-max. A `Retry-After` from the server
+   * takes precedence.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"retry-backoff-factor", "Retry backoff factor",
         "Seconds before the first retry; each next one waits twice as long",
         KIND_DOUBLE, FIELD (retry_backoff_factor), NULL, 0, 3600,
       DEFAULT_BACKOFF_FACTOR},
+  /**
+   * GstSymblUploadSink:retry-backoff-max:
+   *
+   * The longest wait between two attempts, in seconds.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"retry-backoff-max", "Retry backoff maximum",
         "The longest wait between two attempts, in seconds",
         KIND_DOUBLE, FIELD (retry_backoff_max), NULL, 0, 86400,
       DEFAULT_BACKOFF_MAX},
+  /**
+   * GstSymblUploadSink:ssl-strict:
+   *
+   * Refuse servers whose TLS certificate does not check out. Set to %FALSE for
+   * testing only.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"ssl-strict", "SSL strict",
         "Refuse a server whose TLS certificate does not check out",
       KIND_BOOLEAN, FIELD (ssl_strict), NULL, 0, 1, TRUE},
+  /**
+   * GstSymblUploadSink:ssl-ca-file:
+   *
+   * PEM file of certificate authorities to trust instead of the system's.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"ssl-ca-file", "SSL CA file",
         "PEM file of the certificate authorities to trust instead of the "
         "system's",
       KIND_STRING, FIELD (ssl_ca_file)},
+  /**
+   * GstSymblUploadSink:proxy:
+   *
+   * HTTP proxy URL. Unset: `https_proxy`, `http_proxy` and `no_proxy`, else
+   * GIO's system proxy settings.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"proxy", "Proxy",
         "HTTP proxy URL, such as http://proxy:3128; unset: the https_proxy, "
         "http_proxy and no_proxy environment variables",
       KIND_STRING, FIELD (proxy)},
+  /**
+   * GstSymblUploadSink:user-agent:
+   *
+   * The User-Agent header of every request.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"user-agent", "User agent",
         "The User-Agent header of every request",
       KIND_STRING, FIELD (user_agent), DEFAULT_USER_AGENT},
+  /**
+   * GstSymblUploadSink:app-id:
+   *
+   * Symbl app ID. With #GstSymblUploadSink:app-secret, tokens are generated
+   * when the element goes to READY, shared by every element of the process and
+   * renewed before they expire. Unset: `SYMBL_APP_ID`.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"app-id", "App ID",
         "Symbl app ID, used with app-secret to generate access tokens; unset: "
         "the SYMBL_APP_ID environment variable",
       KIND_STRING, FIELD (app_id)},
+  /**
+   * GstSymblUploadSink:app-secret:
+   *
+   * Symbl app secret, used with #GstSymblUploadSink:app-id. Write-only. Unset:
+   * `SYMBL_APP_SECRET`.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"app-secret", "App secret",
         "Symbl app secret; unset: the SYMBL_APP_SECRET environment variable "
         "(write-only)",
       KIND_SECRET, FIELD (app_secret)},
+  /**
+   * GstSymblUploadSink:conversation-id:
+   *
+   * Append the recording to this existing conversation (`PUT`) instead of
+   * creating one: a meeting recorded in parts.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"conversation-id", "Conversation ID",
         "Append the recording to this existing conversation (PUT) instead "
         "of creating a new one",
       KIND_STRING, FIELD (conversation_id)},
-  /* "name" is every GstObject's own: the API's name goes by another. */
+  /**
+   * GstSymblUploadSink:conversation-name:
+   *
+   * Name of the conversation (API parameter `name`; the property has a longer
+   * name because `name` is every element's own). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"conversation-name", "Conversation name",
         "Name of the conversation; unset: its id (API: name)",
       KIND_STRING, FIELD (name)},
+  /**
+   * GstSymblUploadSink:webhook-url:
+   *
+   * An http(s) URL that Symbl calls when the job's status changes (API
+   * parameter `webhookUrl`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"webhook-url", "Webhook URL",
         "URL that receives the job's status changes (API: webhookUrl)",
       KIND_STRING, FIELD (webhook_url)},
+  /**
+   * GstSymblUploadSink:custom-vocabulary:
+   *
+   * Words that help recognition, as a JSON array of non-empty strings (API
+   * parameter `customVocabulary`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"custom-vocabulary", "Custom vocabulary",
         "Recognition hints as a JSON array of strings (API: "
         "customVocabulary)",
       KIND_STRING, FIELD (custom_vocabulary)},
+  /**
+   * GstSymblUploadSink:confidence-threshold:
+   *
+   * Minimum confidence of insights, from 0.5 to 1.0 (API parameter
+   * `confidenceThreshold`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"confidence-threshold", "Confidence threshold",
         "Minimum confidence of insights, from 0.5 to 1.0 (API: "
         "confidenceThreshold)",
         KIND_DOUBLE, FIELD (confidence_threshold), NULL, 0.0, 1.0,
       DEFAULT_CONFIDENCE_THRESHOLD},
+  /**
+   * GstSymblUploadSink:detect-phrases:
+   *
+   * Detect actionable phrases (API parameter `detectPhrases`). Sent only when
+   * set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"detect-phrases", "Detect phrases",
         "Detect actionable phrases (API: detectPhrases)",
       KIND_BOOLEAN, FIELD (detect_phrases), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:detect-entities:
+   *
+   * Detect entities (API parameter `detectEntities`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"detect-entities", "Detect entities",
         "Detect entities (API: detectEntities)",
       KIND_BOOLEAN, FIELD (detect_entities), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:entities:
+   *
+   * Custom entities as a JSON array of `{"customType", "text"}` objects (API
+   * parameter `entities`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"entities", "Entities",
         "Custom entities as JSON: [{\"customType\": \"...\", \"text\": "
         "\"...\"}] (API: entities)",
       KIND_STRING, FIELD (entities)},
+  /**
+   * GstSymblUploadSink:language-code:
+   *
+   * Language of the recording, one of the codes Symbl lists, such as `en-US`
+   * (API parameter `languageCode`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"language-code", "Language code",
         "BCP-47 language of the recording, such as en-US (API: "
         "languageCode)",
       KIND_STRING, FIELD (language_code)},
+  /**
+   * GstSymblUploadSink:mode:
+   *
+   * Recognition mode (API parameter `mode`). `auto` sends `phone` when the
+   * audio came in at 8 kHz or less, and nothing otherwise.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"mode", "Mode",
         "Recognition mode (API: mode)",
       KIND_MODE, FIELD (mode), NULL, 0, 0, SYMBL_MODE_AUTO},
+  /**
+   * GstSymblUploadSink:enable-separate-recognition-per-channel:
+   *
+   * Recognise each channel as one speaker (API parameter
+   * `enableSeparateRecognitionPerChannel`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"enable-separate-recognition-per-channel",
         "Separate recognition per channel",
         "One speaker per channel (API: enableSeparateRecognitionPerChannel)",
         KIND_BOOLEAN, FIELD (enable_separate_recognition_per_channel), NULL, 0,
       1, FALSE},
+  /**
+   * GstSymblUploadSink:channel-metadata:
+   *
+   * The speaker of each channel, as a JSON array of `{"channel", "speaker":
+   * {"name", "email"}}` (API parameter `channelMetadata`). Needs
+   * #GstSymblUploadSink:enable-separate-recognition-per-channel.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"channel-metadata", "Channel metadata",
         "Speakers of the channels as JSON: [{\"channel\": 1, \"speaker\": "
         "{\"name\": \"...\", \"email\": \"...\"}}] (API: channelMetadata; "
         "needs enable-separate-recognition-per-channel)",
       KIND_STRING, FIELD (channel_metadata)},
+  /**
+   * GstSymblUploadSink:enable-speaker-diarization:
+   *
+   * Tell speakers apart (API parameter `enableSpeakerDiarization`). Sent only
+   * when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"enable-speaker-diarization", "Speaker diarization",
         "Tell speakers apart, English and Spanish only (API: "
         "enableSpeakerDiarization)",
       KIND_BOOLEAN, FIELD (enable_speaker_diarization), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:diarization-speaker-count:
+   *
+   * How many people speak (API parameter `diarizationSpeakerCount`). Sent only
+   * when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"diarization-speaker-count", "Diarization speaker count",
         "How many people speak (API: diarizationSpeakerCount)",
       KIND_UINT, FIELD (diarization_speaker_count), NULL, 1, 1000, 1},
+  /**
+   * GstSymblUploadSink:enable-all-trackers:
+   *
+   * Also detect every tracker stored on the account (API parameter
+   * `enableAllTrackers`). Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"enable-all-trackers", "Enable all trackers",
         "Also detect every tracker stored on the account (API: "
         "enableAllTrackers)",
       KIND_BOOLEAN, FIELD (enable_all_trackers), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:enable-summary:
+   *
+   * Ask for a summary of the conversation (API parameter `enableSummary`).
+   * Sent only when set.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"enable-summary", "Enable summary",
         "Ask for a summary (API: enableSummary)",
       KIND_BOOLEAN, FIELD (enable_summary), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:max-url-length:
+   *
+   * Longest request target (path and query) the element sends. The options
+   * travel in the URL, and servers and proxies refuse lines over about 8 KiB:
+   * a longer one is an error at READY, which says what to shorten.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"max-url-length", "Maximum URL length",
         "Longest request URL (path and query) allowed: the options travel "
         "in the URL, which servers and proxies cap at about 8 KiB",
         KIND_UINT, FIELD (max_url_length), NULL, 256, G_MAXINT,
       DEFAULT_MAX_URL_LENGTH},
+  /**
+   * GstSymblUploadSink:wait-for-job:
+   *
+   * After the upload, follow the job until it ends, posting `symbl-job-status`
+   * at each change, then `symbl-trackers` with the detected trackers, before
+   * EOS.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"wait-for-job", "Wait for the job",
         "After the upload, follow the job until it completes and post the "
         "detected trackers before EOS",
       KIND_BOOLEAN, FIELD (wait_for_job), NULL, 0, 1, FALSE},
+  /**
+   * GstSymblUploadSink:poll-interval:
+   *
+   * Milliseconds between two looks at the job's status, with
+   * #GstSymblUploadSink:wait-for-job.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"poll-interval", "Poll interval",
         "Milliseconds between two looks at the job's status",
         KIND_UINT, FIELD (poll_interval), NULL, 100, 3600000,
       DEFAULT_POLL_INTERVAL_MS},
+  /**
+   * GstSymblUploadSink:job-timeout:
+   *
+   * Seconds to wait for the job to end, with #GstSymblUploadSink:wait-for-job;
+   * then an error. 0: no limit.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
   {"job-timeout", "Job timeout",
         "Seconds to wait for the job to complete (0: no limit)",
         KIND_UINT, FIELD (job_timeout), NULL, 0, G_MAXINT,
