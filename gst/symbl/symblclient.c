@@ -480,10 +480,8 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
 }
 
 static JsonObject *
-reply_object (GBytes * reply, GError ** error)
+reply_object (const gchar * data, gsize length, GError ** error)
 {
-  gsize length;
-  const gchar *data = g_bytes_get_data (reply, &length);
   g_autoptr (JsonNode) root = parse_json (data, length);
 
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
@@ -492,6 +490,44 @@ reply_object (GBytes * reply, GError ** error)
     return NULL;
   }
   return json_node_dup_object (root);
+}
+
+/* An access token goes into an Authorization header: RFC 6750's token
+ * characters are visible ASCII. */
+static gboolean
+is_token (const gchar * text)
+{
+  const guchar *c;
+
+  for (c = (const guchar *) text; *c; c++)
+    if (*c <= ' ' || *c > '~')
+      return FALSE;
+  return *text != '\0';
+}
+
+gboolean
+symbl_client_parse_token_reply (const gchar * data, gsize length,
+    gchar ** token, gint64 * expires_in_s, GError ** error)
+{
+  g_autoptr (JsonObject) object = reply_object (data, length, error);
+  JsonNode *access_token, *expires_in;
+
+  if (!object)
+    return FALSE;
+  access_token = json_object_get_member (object, "accessToken");
+  expires_in = json_object_get_member (object, "expiresIn");
+  if (!access_token || !JSON_NODE_HOLDS_VALUE (access_token)
+      || json_node_get_value_type (access_token) != G_TYPE_STRING
+      || !is_token (json_node_get_string (access_token)) || !expires_in
+      || !JSON_NODE_HOLDS_VALUE (expires_in)
+      || json_node_get_value_type (expires_in) != G_TYPE_INT64) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the token reply lacks an accessToken or an expiresIn");
+    return FALSE;
+  }
+  *token = g_strdup (json_node_get_string (access_token));
+  *expires_in_s = json_node_get_int (expires_in);
+  return TRUE;
 }
 
 gboolean
@@ -505,9 +541,9 @@ symbl_client_generate_token (SymblClient * client, const gchar * app_id,
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) credentials = NULL;
   g_autoptr (GBytes) reply = NULL;
-  g_autoptr (JsonObject) object = NULL;
+  const gchar *data;
+  gsize length;
   gchar *body;
-  JsonNode *access_token, *expires_in;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -526,22 +562,11 @@ symbl_client_generate_token (SymblClient * client, const gchar * app_id,
 
   reply = send_message (client, msg, MAX_REPLY_SIZE, response, cancellable,
       error);
-  if (!reply || !(object = reply_object (reply, error)))
+  if (!reply)
     return FALSE;
-  access_token = json_object_get_member (object, "accessToken");
-  expires_in = json_object_get_member (object, "expiresIn");
-  if (!access_token || !JSON_NODE_HOLDS_VALUE (access_token)
-      || json_node_get_value_type (access_token) != G_TYPE_STRING
-      || !*json_node_get_string (access_token) || !expires_in
-      || !JSON_NODE_HOLDS_VALUE (expires_in)
-      || json_node_get_value_type (expires_in) != G_TYPE_INT64) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
-        "the token reply lacks an accessToken or an expiresIn");
-    return FALSE;
-  }
-  *token = g_strdup (json_node_get_string (access_token));
-  *expires_in_s = json_node_get_int (expires_in);
-  return TRUE;
+  data = g_bytes_get_data (reply, &length);
+  return symbl_client_parse_token_reply (data, length, token, expires_in_s,
+      error);
 }
 
 /* GET {api}@path: the reply, checked to be JSON of @type. */
@@ -572,6 +597,28 @@ get_json (SymblClient * client, const gchar * token, const gchar * path,
 }
 
 gboolean
+symbl_client_parse_job_status_reply (const gchar * data, gsize length,
+    gchar ** status, GError ** error)
+{
+  g_autoptr (JsonObject) object = reply_object (data, length, error);
+  JsonNode *node;
+
+  if (!object)
+    return FALSE;
+  node = json_object_get_member (object, "status");
+  /* It reaches the bus and error texts: UTF-8 only */
+  if (!node || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING
+      || !g_utf8_validate (json_node_get_string (node), -1, NULL)) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the job reply lacks a status");
+    return FALSE;
+  }
+  *status = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
 symbl_client_get_job_status (SymblClient * client, const gchar * token,
     const gchar * job_id, gchar ** status, SymblResponse * response,
     GCancellable * cancellable, GError ** error)
@@ -580,20 +627,13 @@ symbl_client_get_job_status (SymblClient * client, const gchar * token,
   g_autofree gchar *path = g_strconcat ("/v1/job/", escaped, NULL);
   g_autoptr (GBytes) reply = get_json (client, token, path, JSON_NODE_OBJECT,
       MAX_REPLY_SIZE, response, cancellable, error);
-  g_autoptr (JsonObject) object = NULL;
-  JsonNode *node;
+  const gchar *data;
+  gsize length;
 
-  if (!reply || !(object = reply_object (reply, error)))
+  if (!reply)
     return FALSE;
-  node = json_object_get_member (object, "status");
-  if (!node || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_STRING) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
-        "the job reply lacks a status");
-    return FALSE;
-  }
-  *status = g_strdup (json_node_get_string (node));
-  return TRUE;
+  data = g_bytes_get_data (reply, &length);
+  return symbl_client_parse_job_status_reply (data, length, status, error);
 }
 
 gboolean

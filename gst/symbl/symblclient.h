@@ -95,6 +95,14 @@ gboolean symbl_client_parse_job_reply (const gchar * data, gsize length,
  * as valid UTF-8 on one line; NULL for an empty body. */
 gchar *symbl_client_reply_message (const gchar * data, gsize length);
 
+/* The readings of the token and job replies, public for the fuzzers too:
+ * FALSE with SYMBL_CLIENT_ERROR_MALFORMED_REPLY when a member is missing,
+ * of the wrong type, or a token that cannot go into a header. */
+gboolean symbl_client_parse_token_reply (const gchar * data, gsize length,
+    gchar ** token, gint64 * expires_in_s, GError ** error);
+gboolean symbl_client_parse_job_status_reply (const gchar * data,
+    gsize length, gchar ** status, GError ** error);
+
 /* POST /oauth2/token:generate with app credentials. */
 gboolean symbl_client_generate_token (SymblClient * client,
     const gchar * app_id, const gchar * app_secret, gchar ** token,

@@ -109,6 +109,11 @@ json_array_option (const gchar * property, const gchar * text,
   JsonArray *array;
   guint i;
 
+  if (!symbl_json_depth_ok (text, -1)) {
+    invalid (error, "%s nests arrays and objects more than %d deep",
+        property, SYMBL_JSON_MAX_DEPTH);
+    return NULL;
+  }
   if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
     invalid (error, "%s is not valid JSON: %s", property, parse_error->message);
     return NULL;

@@ -294,12 +294,13 @@ GST_START_TEST (test_cancel_a_stalled_upload)
   fail_unless (symbl_local_server_add_fault_text (t.server, "stall=0", NULL));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   /* Long enough for the 0.5 s recording to end and its upload to begin. */
-  g_usleep (G_USEC_PER_SEC);
+  g_usleep (symbl_test_us (G_USEC_PER_SEC));
 
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_READY);
-  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC,
-      "stopping took %" G_GINT64_FORMAT " us", g_get_monotonic_time () - start);
+  fail_unless (g_get_monotonic_time () - start <
+      symbl_test_us (G_USEC_PER_SEC), "stopping took %" G_GINT64_FORMAT " us",
+      g_get_monotonic_time () - start);
 
   warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (warning != NULL, "no warning about the kept recording");
@@ -333,7 +334,7 @@ GST_START_TEST (test_restart_from_ready_records_anew)
   GList *messages;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  g_usleep (G_USEC_PER_SEC);
+  g_usleep (symbl_test_us (G_USEC_PER_SEC));
   gst_element_set_state (pipeline, GST_STATE_READY);
   warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (warning != NULL, "no warning about the kept recording");

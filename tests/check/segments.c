@@ -310,7 +310,8 @@ GST_START_TEST (test_segments_go_up_while_recording)
   GstMessage *msg;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while ((msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+  while ((msg = gst_bus_timed_pop_filtered (bus,
+              symbl_test_us (30 * G_USEC_PER_SEC) * GST_USECOND,
               GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT))) {
     gint64 at = g_get_monotonic_time () - start;
     gboolean done = GST_MESSAGE_TYPE (msg) != GST_MESSAGE_ELEMENT;
@@ -328,10 +329,12 @@ GST_START_TEST (test_segments_go_up_while_recording)
 
   /* 13 s of audio cut near 4 s, 8 s and 12 s (each known 2 s later). */
   fail_unless (job_times->len >= 3, "%u jobs", job_times->len);
-  fail_unless (g_array_index (job_times, gint64, 0) < 9 * G_USEC_PER_SEC,
+  fail_unless (g_array_index (job_times, gint64, 0) <
+      symbl_test_us (9 * G_USEC_PER_SEC),
       "the first segment went up at %.1f s",
       g_array_index (job_times, gint64, 0) / 1e6);
-  fail_unless (g_array_index (job_times, gint64, 1) < 12 * G_USEC_PER_SEC);
+  fail_unless (g_array_index (job_times, gint64, 1) <
+      symbl_test_us (12 * G_USEC_PER_SEC));
   fail_unless (eos_at >= 12 * G_USEC_PER_SEC);
 
   g_array_unref (job_times);
@@ -367,10 +370,11 @@ GST_START_TEST (test_stop_keeps_what_was_not_uploaded)
   fail_unless (job != NULL && gst_message_has_name (job, "symbl-job"));
   conversation_id = gst_structure_get_string (gst_message_get_structure
       (job), "conversation-id");
-  g_usleep (G_USEC_PER_SEC / 2);
+  g_usleep (symbl_test_us (G_USEC_PER_SEC / 2));
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_READY);
-  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC);
+  fail_unless (g_get_monotonic_time () - start <
+      symbl_test_us (G_USEC_PER_SEC));
 
   warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (warning != NULL);

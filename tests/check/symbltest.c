@@ -399,3 +399,11 @@ symbl_test_peak_rss_kib (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
 }
+
+gint64
+symbl_test_us (gint64 us)
+{
+  const gchar *factor = g_getenv ("SYMBL_TEST_TIME_FACTOR");
+
+  return factor ? us * g_ascii_strtoll (factor, NULL, 10) : us;
+}

@@ -81,6 +81,11 @@ guint symbl_test_closed_port (void);
 /* Number of files in the spool directory. */
 guint symbl_test_count_spool_files (SymblTest * t);
 
+/* @us microseconds, stretched for slow runs (valgrind, sanitizers) by the
+ * SYMBL_TEST_TIME_FACTOR environment variable (1 when unset): for waits,
+ * and for bounds on how long something may take. */
+gint64 symbl_test_us (gint64 us);
+
 /* Peak resident memory of this process, in KiB. */
 glong symbl_test_peak_rss_kib (void);
 

@@ -364,11 +364,12 @@ GST_START_TEST (test_cancel_a_stalled_video_upload)
 
   fail_unless (symbl_local_server_add_fault_text (t.server, "stall=0", NULL));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  g_usleep (2 * G_USEC_PER_SEC);
+  g_usleep (symbl_test_us (2 * G_USEC_PER_SEC));
 
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_READY);
-  fail_unless (g_get_monotonic_time () - start < G_USEC_PER_SEC);
+  fail_unless (g_get_monotonic_time () - start <
+      symbl_test_us (G_USEC_PER_SEC));
   warning = gst_bus_pop_filtered (bus, GST_MESSAGE_WARNING);
   fail_unless (warning != NULL);
   gst_message_parse_warning_details (warning, &details);
