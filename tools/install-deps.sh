@@ -12,6 +12,6 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
   libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev \
   libsoup-3.0-dev libjson-glib-dev glib-networking \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav \
+  gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav \
   python3-gi gir1.2-gstreamer-1.0 \
   gstreamer1.0-plugins-base-apps
