@@ -50,6 +50,7 @@ struct _GstSymblUploadSink
 
   /* Streaming thread only. */
   SymblSpool *spool;
+  gboolean write_failed;        /* the spool is kept; nothing more recorded */
   const SymblMediaFormat *format;       /* NULL until caps or typefinding */
   GstClockTime first_time;
   GstClockTime end_time;
@@ -140,6 +141,7 @@ static void
 reset_stream (GstSymblUploadSink * self)
 {
   self->format = NULL;
+  self->write_failed = FALSE;
   self->last_percent = -1;
   self->last_progress_time = 0;
   self->first_time = GST_CLOCK_TIME_NONE;
@@ -265,6 +267,10 @@ post_write_error (GstSymblUploadSink * self, GError * error)
   post_error (self, GST_RESOURCE_ERROR, code, spool_details (path),
       g_strdup_printf ("%s. What was recorded so far is kept in %s.",
           error->message, path), NULL);
+  /* Sources still send EOS after the error: a truncated recording must
+   * not be uploaded then, nor a new one begun. */
+  self->write_failed = TRUE;
+  symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
 }
 
 static GstFlowReturn
@@ -276,7 +282,7 @@ gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
   GstMapInfo map;
   gboolean written;
 
-  if (!self->spool && !open_spool (self))
+  if (self->write_failed || (!self->spool && !open_spool (self)))
     return GST_FLOW_ERROR;
 
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ)) {
@@ -313,7 +319,7 @@ handle_segment (GstSymblUploadSink * self, GstEvent * event)
   GError *error = NULL;
 
   gst_event_parse_segment (event, &segment);
-  if (segment->format != GST_FORMAT_BYTES)
+  if (segment->format != GST_FORMAT_BYTES || self->write_failed)
     return TRUE;
   if (!self->spool && segment->start == 0)
     return TRUE;
@@ -848,6 +854,8 @@ gst_symbl_upload_sink_event (GstBaseSink * sink, GstEvent * event)
       ok = handle_segment (self, event);
       break;
     case GST_EVENT_EOS:
+      if (self->write_failed)
+        break;
       ok = self->segments ? finish_segments (self) : upload_recording (self);
       break;
     default:

@@ -336,14 +336,15 @@ GST_END_TEST;
 GST_START_TEST (test_disk_full_while_spooling)
 {
   struct rlimit limit, saved;
+  GstMessage *error, *eos;
   GList *messages;
-  GstMessage *error;
   const GstStructure *details;
   const gchar *kept;
   g_autofree gchar *props = symbl_test_sink_props (&t);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
       "samplesperbuffer=16000 num-buffers=20 ! "
       "audio/x-raw,rate=16000,channels=1 ! symblsink %s", props);
+  GstBus *bus = gst_element_get_bus (pipeline);
   struct stat st;
 
   signal (SIGXFSZ, SIG_IGN);
@@ -351,10 +352,18 @@ GST_START_TEST (test_disk_full_while_spooling)
   limit = saved;
   limit.rlim_cur = 256 * 1024;
   setrlimit (RLIMIT_FSIZE, &limit);
-  messages = symbl_test_run (pipeline, 30);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  error = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ERROR | GST_MESSAGE_EOS);
+  /* The source ends the stream after the error: that EOS must not
+   * upload the truncated recording. */
+  eos = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND, GST_MESSAGE_EOS);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
   setrlimit (RLIMIT_FSIZE, &saved);
 
-  error = symbl_test_expect_error (messages, "Could not write the recording");
+  fail_unless (eos != NULL, "no EOS after the error");
+  messages = g_list_append (NULL, error);
+  symbl_test_expect_error (messages, "Could not write the recording");
   symbl_test_expect_error (messages, "What was recorded so far is kept");
   gst_message_parse_error_details (error, &details);
   kept = gst_structure_get_string (details, "spool-location");
@@ -363,6 +372,8 @@ GST_START_TEST (test_disk_full_while_spooling)
   g_ptr_array_unref (symbl_test_requests (&t, 0));
 
   symbl_test_messages_free (messages);
+  gst_message_unref (eos);
+  gst_object_unref (bus);
   gst_object_unref (pipeline);
 }
 
