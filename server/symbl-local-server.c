@@ -28,6 +28,7 @@ typedef struct
   gchar **faults;
   gchar *port_file;
   gboolean quiet;
+  gboolean discard_bodies;
 } Arguments;
 
 static void
@@ -81,6 +82,9 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
         "Inject a fault, e.g. status=503,count=2 (repeatable)", "TEXT"},
     {"port-file", 0, 0, G_OPTION_ARG_FILENAME, &arguments->port_file,
         "Write the port number here once listening", "FILE"},
+    {"discard-bodies", 0, 0, G_OPTION_ARG_NONE, &arguments->discard_bodies,
+        "Count request bodies but keep none (benchmarks: writing them "
+          "would cost more than the upload being measured)", NULL},
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &arguments->quiet,
         "No access log on stderr", NULL},
     {NULL}
@@ -153,6 +157,7 @@ main (int argc, char **argv)
   options.tls_cert_file = arguments.tls_cert_file;
   options.tls_key_file = arguments.tls_key_file;
   options.quiet = arguments.quiet;
+  options.discard_bodies = arguments.discard_bodies;
 
   server = symbl_local_server_start (&options, &error);
   if (!server) {

@@ -41,6 +41,7 @@ struct _SymblLocalServer
   gchar *tls_cert_file;
   gchar *tls_key_file;
   gboolean quiet;
+  gboolean discard_bodies;
 
   /* The server thread's own */
   GThread *thread;
@@ -229,6 +230,8 @@ open_body_file (SymblLocalRequest * request, GError ** error)
   SymblLocalServer *server = request->server;
   guint attempt;
 
+  if (server->discard_bodies)
+    return TRUE;
   /* A store directory given by the user may hold the files of an earlier
    * run: skip their names rather than overwrite them */
   for (attempt = 0; attempt < 100000; attempt++) {
@@ -712,6 +715,7 @@ symbl_local_server_start (const SymblLocalServerOptions * options,
   server->tls_cert_file = g_strdup (options->tls_cert_file);
   server->tls_key_file = g_strdup (options->tls_key_file);
   server->quiet = options->quiet;
+  server->discard_bodies = options->discard_bodies;
   server->account = symbl_local_account_new (options->access_tokens ?
       options->access_tokens : default_tokens,
       options->app_id ? options->app_id : SYMBL_LOCAL_SERVER_DEFAULT_APP_ID,

@@ -38,6 +38,7 @@ typedef struct
   const gchar *tls_cert_file;   /* PEM certificate and key: serve HTTPS */
   const gchar *tls_key_file;
   gboolean quiet;               /* no access log on stderr */
+  gboolean discard_bodies;      /* count bodies, keep none: benchmarks */
 } SymblLocalServerOptions;
 
 #define SYMBL_LOCAL_SERVER_DEFAULT_TOKEN "local-dev-token"

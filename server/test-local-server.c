@@ -1621,6 +1621,30 @@ test_user_store_dir (void)
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
+/* Bodies counted, none written: what the benchmark runs */
+static void
+test_discard_bodies (void)
+{
+  SymblLocalServerOptions options = {.quiet = TRUE,.discard_bodies = TRUE };
+  Fixture f = { NULL, };
+  SymblRecordedRequest *recorded;
+  g_autofree gchar *reply = NULL;
+  g_autoptr (GDir) store = NULL;
+
+  fixture_set_up (&f, &options);
+  reply = upload_wav (&f, "/v1/process/audio");
+  g_assert_nonnull (strstr (reply, "jobId"));
+  recorded = get_request (&f, 0);
+  g_assert_cmpuint (recorded->status, ==, 201);
+  g_assert_cmpuint (recorded->body_length, >, 44);
+  g_assert_null (recorded->body_path);
+  store = g_dir_open (symbl_local_server_get_store_dir (f.server), 0, NULL);
+  g_assert_nonnull (store);
+  g_assert_null (g_dir_read_name (store));
+  symbl_recorded_request_free (recorded);
+  fixture_tear_down (&f, NULL);
+}
+
 /* HTTPS with a self-signed certificate made for the test */
 static void
 test_tls (void)
@@ -1709,6 +1733,7 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/server/start-errors", test_start_errors);
   g_test_add_func ("/server/user-store-dir", test_user_store_dir);
+  g_test_add_func ("/server/discard-bodies", test_discard_bodies);
   g_test_add_func ("/server/tls", test_tls);
 
   return g_test_run ();
