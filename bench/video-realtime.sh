@@ -25,11 +25,23 @@ props="api-url=http://127.0.0.1:$(cat "$work/port") access-token=local-dev-token
 
 now() { date +%s.%N; }
 
-# Prints the wall time of a gst-launch-1.0 pipeline.
+# CPU seconds (user and system) of the shell's finished children, from
+# the output of times (which must run in this shell, not in a subshell).
+cpu_of() {
+  tail -n 1 "$1" | tr 'ms' '  ' | awk '{ print $1 * 60 + $2 + $3 * 60 + $4 }'
+}
+
+# Prints the wall and CPU time of a gst-launch-1.0 pipeline. The CPU time
+# counts what all its threads did: on 2 cores, sources and encoder overlap,
+# so wall time alone cannot tell the encoder's share.
 run() {
+  times >"$work/cpu-before"
   start=$(now)
   gst-launch-1.0 -q "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; exit 1; }
-  echo "$(now) $start" | awk '{ printf "%.2f", $1 - $2 }'
+  end=$(now)
+  times >"$work/cpu-after"
+  echo "$end $start $(cpu_of "$work/cpu-after") $(cpu_of "$work/cpu-before")" |
+    awk '{ printf "%.2f %.2f", $1 - $2, $3 - $4 }'
 }
 
 video() {
@@ -40,12 +52,16 @@ audio="audiotestsrc wave=pink-noise samplesperbuffer=1600 num-buffers=$audio_buf
 
 printf '%s s of 1280x720 at 30 fps with 16 kHz audio, %s cores, median of %s\n' \
   "$seconds" "$(nproc)" "$rounds"
-# "sources": the test sources alone into fakesink; "symblsink": the same
-# sources recorded, encoded and uploaded; "encoding": the difference, the
-# part symblsink costs.
-printf '%-7s %11s %13s %14s %14s %8s\n' pattern "sources (s)" \
-  "symblsink (s)" "x real time" "encoding: x rt" "MB/min"
+# "sources": the test sources alone into fakesink, CPU seconds;
+# "symblsink": the same sources recorded, encoded and uploaded, wall and CPU
+# seconds; "x real time": the whole pipeline's speed; "per core": real time
+# over symblsink's own CPU seconds (symblsink's CPU less the sources'), the
+# multiple of real time one core encodes.
+printf '%-7s %9s %15s %12s %9s %7s\n' pattern "sources" \
+  "symblsink" "x real time" "per core" "MB/min"
+printf '%-7s %9s %15s\n' "" "CPU (s)" "wall/CPU (s)"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+column() { cut -d' ' -f"$1" "$2" | median; }
 
 for pattern in ball smpte snow; do
   : >"$work/sources"
@@ -63,9 +79,8 @@ for pattern in ball smpte snow; do
     rm -f "$work"/symbl-*.mp4
     round=$((round + 1))
   done
-  source_only=$(median <"$work/sources")
-  total=$(median <"$work/total")
-  echo "$pattern $source_only $total $seconds $size" | awk '{
-    printf "%-7s %11.2f %13.2f %14.1f %14.1f %8.1f\n",
-      $1, $2, $3, $4 / $3, $4 / ($3 - $2), $5 / ($4 / 60) }'
+  echo "$pattern $(column 2 "$work/sources") $(column 1 "$work/total")" \
+    "$(column 2 "$work/total") $seconds $size" | awk '{
+    printf "%-7s %9.2f %7.2f/%7.2f %12.1f %9.1f %7.1f\n",
+      $1, $2, $3, $4, $5 / $3, $5 / ($4 - $2), $6 / ($5 / 60) }'
 done

@@ -1,0 +1,44 @@
+#!/bin/sh
+# The performance benchmark of docs/performance.md, in one command:
+#   bench/run.sh           every figure, about 45 minutes on 2 cores
+#   bench/run.sh --smoke   the same code paths in under a minute (CI): fails
+#                          only if something broke, not on a missed target
+# Installs what is missing (apt-get, through sudo when not root), builds in
+# ./build-bench (or $BUILD_DIR), starts the local server and prints a table.
+# As root, one row shapes loopback into a 10 Gbit/s link with tc for its
+# duration; elsewhere that row is skipped.
+# ROUNDS (3), LIVE_SECONDS (60), LIVE_CPU_STREAMS (100), LATE_MS (200) and
+# BENCH_DATA (where the generated audio is kept) change what is measured.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing() {
+  for tool in meson ninja cc pkg-config gst-launch-1.0 gst-inspect-1.0 curl \
+    tc /usr/bin/python3; do
+    command -v "$tool" >/dev/null 2>&1 || return 0
+  done
+  for element in wavparse wavenc flacenc lamemp3enc opusenc oggmux \
+    audioconvert audioresample decodebin; do
+    gst-inspect-1.0 --exists "$element" || return 0
+  done
+  return 1
+}
+
+if missing; then
+  tools/install-deps.sh
+  SUDO=
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+    --no-install-recommends curl iproute2 python3
+fi
+
+build=${BUILD_DIR:-build-bench}
+# A release build: the figures are about what users run.
+[ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release
+meson compile -C "$build"
+mkdir -p "$build/bench"
+# shellcheck disable=SC2046
+cc -O2 -Wall -o "$build/bench/symbl-bench" bench/symbl-bench.c \
+  $(pkg-config --cflags --libs gstreamer-1.0)
+
+exec /usr/bin/python3 bench/bench.py --build "$build" "$@"
