@@ -10,7 +10,6 @@
  * (or SYMBL_APP_ID and SYMBL_APP_SECRET) and, for the local server,
  * SYMBL_API_URL. Build: cc rtp-call-recorder.c $(pkg-config --cflags --libs
  * gstreamer-1.0) */
-#include <stdlib.h>
 #include <gst/gst.h>
 
 #define RTP_CAPS "application/x-rtp,media=audio,encoding-name=OPUS," \
@@ -30,23 +29,33 @@ on_first_packet (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 int
 main (int argc, char **argv)
 {
-  guint port = argc > 1 ? atoi (argv[1]) : 0;
-  guint silence_s = argc > 2 ? atoi (argv[2]) : 5;
+  guint64 port = 0, silence_s = 5;
   GstElement *pipeline, *udpsrc;
   GstPad *pad;
   GstBus *bus;
   GError *error = NULL;
   gchar *description;
-  gboolean done = FALSE, ending = FALSE, uploaded = FALSE;
+  gboolean args_ok = TRUE, done = FALSE, ending = FALSE, uploaded = FALSE;
   int status = 1;
 
   gst_init (&argc, &argv);
+
+  if (argc > 1)
+    args_ok = g_ascii_string_to_unsigned (argv[1], 10, 0, 65535, &port, NULL);
+  if (args_ok && argc > 2)
+    args_ok = g_ascii_string_to_unsigned (argv[2], 10, 1, 86400, &silence_s,
+        NULL);
+  if (!args_ok) {
+    g_printerr ("usage: rtp-call-recorder [PORT (0-65535) "
+        "[SILENCE-SECONDS (1-86400)]]\n");
+    return 2;
+  }
 
   /* timeout: udpsrc posts a GstUDPSrcTimeout message after that long
    * without a packet. */
   description = g_strdup_printf ("udpsrc name=rtp port=%u timeout=%"
       G_GUINT64_FORMAT " caps=\"" RTP_CAPS "\" ! rtpjitterbuffer ! "
-      "rtpopusdepay ! opusdec ! symblsink name=symbl", port,
+      "rtpopusdepay ! opusdec ! symblsink name=symbl", (guint) port,
       silence_s * GST_SECOND);
   pipeline = gst_parse_launch (description, &error);
   g_free (description);
@@ -61,13 +70,14 @@ main (int argc, char **argv)
   gst_object_unref (pad);
 
   bus = gst_element_get_bus (pipeline);
-  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
-      GST_STATE_CHANGE_FAILURE)
-    done = TRUE;                /* the error is on the bus */
-  else {
+  /* On failure the loop below reads and prints the error on the bus. */
+  if (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE) {
+    gint bound_port;
+
     /* The socket is bound by now: port 0 became a real one. */
-    g_object_get (udpsrc, "port", &port, NULL);
-    g_print ("listening on UDP port %u\n", port);
+    g_object_get (udpsrc, "port", &bound_port, NULL);
+    g_print ("listening on UDP port %d\n", bound_port);
   }
   gst_object_unref (udpsrc);
 
