@@ -25,11 +25,7 @@ missing() {
 }
 
 if missing; then
-  tools/install-deps.sh
-  SUDO=
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-    --no-install-recommends curl iproute2 python3
+  tools/install-deps.sh curl iproute2 python3
 fi
 
 build=${BUILD_DIR:-build-bench}

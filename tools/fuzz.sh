@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets (tests/fuzz) with clang in a build directory
 # of their own and runs each for a bounded time (docs/hardening.md).
-# Installs what it needs, as tools/install-deps.sh.
+# Installs what it needs through tools/install-deps.sh.
 #   tools/fuzz.sh [seconds per target, default 60]
 # FUZZ_BUILD_DIR chooses the build directory (default build/fuzz). What a
 # run finds is kept in $FUZZ_BUILD_DIR/corpus for the next; a crashing input
@@ -13,12 +13,8 @@ seconds=${1:-60}
 builddir=${FUZZ_BUILD_DIR:-build/fuzz}
 targets="trackers reply"
 
-tools/install-deps.sh
-SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 # libclang-rt-14-dev holds libFuzzer and clang's sanitizer runtimes.
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-  --no-install-recommends clang libclang-rt-14-dev
+tools/install-deps.sh clang libclang-rt-14-dev
 
 [ -f "$builddir/build.ninja" ] ||
   CC=clang meson setup "$builddir" -Dfuzzing=enabled

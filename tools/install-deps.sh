@@ -1,5 +1,7 @@
 #!/bin/sh
-# Installs everything gst-symbl needs to build, test and run, on Debian 12.
+# Installs everything gst-symbl needs to build, test and run, on Debian 12,
+# and the packages named as arguments (what one script needs beyond that).
+#   tools/install-deps.sh [PACKAGE...]
 set -eu
 
 SUDO=
@@ -14,4 +16,4 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
   gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav \
   python3-gi gir1.2-gstreamer-1.0 \
-  gstreamer1.0-plugins-base-apps
+  gstreamer1.0-plugins-base-apps "$@"

@@ -2,7 +2,7 @@
 # Runs the tests under valgrind's memcheck with the 'valgrind' test setup
 # (tests/meson.build): no definite leak, no invalid access. The hour-long
 # test (suite 'slow') is left out (docs/hardening.md). Installs what it
-# needs, as tools/install-deps.sh.
+# needs through tools/install-deps.sh.
 #   tools/valgrind.sh [meson test arguments]
 # VALGRIND_BUILD_DIR chooses the build directory (default build, the one
 # tools/test.sh uses: valgrind needs no special build).
@@ -10,12 +10,8 @@ set -eu
 cd "$(dirname "$0")/.."
 builddir=${VALGRIND_BUILD_DIR:-build}
 
-tools/install-deps.sh
-SUDO=
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
 # Debian's valgrind depends on libc6-dbg, which valgrind.supp relies on.
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-  --no-install-recommends valgrind
+tools/install-deps.sh valgrind
 
 [ -f "$builddir/build.ninja" ] || meson setup "$builddir"
 meson compile -C "$builddir"
