@@ -11,18 +11,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Channel @channel (0 or 1) of the stereo 16-bit WAV symblsink wrote (its
  * format is checked with wavparse elsewhere in the test). */
 static GBytes *
@@ -310,7 +298,7 @@ calls_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_two_speakers_two_channels);
   tcase_add_test (tc, test_a_gap_is_filled_with_silence);
   tcase_add_test (tc, test_live_call_from_an_application);

@@ -5,18 +5,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 static GstElement *
 sine_pipeline (guint n_buffers, const gchar * props)
 {
@@ -367,7 +355,7 @@ errors_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_bad_trackers_fail_at_ready);
   tcase_add_test (tc, test_unreadable_trackers_location_fails_at_ready);
   tcase_add_test (tc, test_no_token_names_property_and_variable);

@@ -6,18 +6,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Runs @argv in the source tree with the local server's URL and token in
  * the environment; returns stdout. */
 static gchar *
@@ -89,7 +77,7 @@ examples_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_c_example);
   tcase_add_test (tc, test_python_example);
   return s;

@@ -5,18 +5,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Half a second at @rate Hz through a symblsink named s; @configure sets
  * its properties before it runs. */
 static GList *
@@ -293,7 +281,7 @@ options_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_every_option_is_encoded_as_the_api_wants);
   tcase_add_test (tc, test_unset_options_are_not_sent);
   tcase_add_test (tc, test_mode_auto_follows_the_input_rate);

@@ -13,18 +13,6 @@
 static SymblTest t;
 
 static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
-static void
 add_fault (const gchar * fault)
 {
   GError *error = NULL;
@@ -534,7 +522,7 @@ reliability_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_503_twice_then_201);
   tcase_add_test (tc, test_429_waits_as_retry_after_says);
   tcase_add_test (tc, test_connection_dropped_mid_body);

@@ -13,18 +13,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Sends CALL_SECONDS of a tone in real time, as a gateway would. */
 static void
 send_call (guint port)
@@ -109,7 +97,7 @@ rtpcall_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_rtp_call_is_recorded_and_uploaded);
   return s;
 }

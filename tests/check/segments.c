@@ -10,18 +10,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* The upload requests, in the order the server answered them. */
 static GPtrArray *
 uploads (void)
@@ -446,7 +434,7 @@ segments_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_half_an_hour_in_three_segments);
   tcase_add_test (tc, test_cuts_fall_in_the_pauses);
   tcase_add_test (tc, test_a_failed_segment_keeps_the_order);

@@ -9,18 +9,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Records @n_buffers of 0.1 s of a 440 Hz sine at 16 kHz mono through a
  * symblsink named "s" configured by @extra. */
 static GList *
@@ -330,7 +318,7 @@ symblsink_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_request_is_exactly_what_the_api_wants);
   tcase_add_test (tc, test_job_message_carries_the_ids_before_eos);
   tcase_add_test (tc, test_keep_spool_keeps_the_uploaded_file);

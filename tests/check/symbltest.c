@@ -59,6 +59,28 @@ symbl_test_teardown (SymblTest * t)
   g_clear_pointer (&t->spool_dir, g_free);
 }
 
+/* One suite per test program, so one fixture. */
+static SymblTest *fixture;
+
+static void
+fixture_setup (void)
+{
+  symbl_test_setup (fixture);
+}
+
+static void
+fixture_teardown (void)
+{
+  symbl_test_teardown (fixture);
+}
+
+void
+symbl_test_add_fixture (TCase * tc, SymblTest * t)
+{
+  fixture = t;
+  tcase_add_checked_fixture (tc, fixture_setup, fixture_teardown);
+}
+
 GstElement *
 symbl_test_pipeline (const gchar * format, ...)
 {

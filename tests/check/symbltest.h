@@ -21,6 +21,9 @@ void symbl_test_setup (SymblTest * t);
 /* The same, with the server's options as given (made quiet). */
 void symbl_test_setup_with (SymblTest * t, SymblLocalServerOptions * options);
 void symbl_test_teardown (SymblTest * t);
+/* Runs symbl_test_setup (@t) before each test of @tc and
+ * symbl_test_teardown (@t) after it: the fixture most suites want. */
+void symbl_test_add_fixture (TCase * tc, SymblTest * t);
 
 /* gst_parse_launch with printf-style formatting; fails the test on error. */
 GstElement *symbl_test_pipeline (const gchar * format, ...) G_GNUC_PRINTF (1, 2);

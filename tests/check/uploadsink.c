@@ -6,18 +6,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Encodes @seconds of a sine with @encoder into a file beside the spool
  * directory. */
 static gchar *
@@ -183,7 +171,7 @@ uploadsink_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_mp3_goes_up_byte_for_byte);
   tcase_add_loop_test (tc, test_file_without_caps_is_recognised, 0,
       G_N_ELEMENTS (typefound));

@@ -6,18 +6,6 @@
 
 static SymblTest t;
 
-static void
-setup (void)
-{
-  symbl_test_setup (&t);
-}
-
-static void
-teardown (void)
-{
-  symbl_test_teardown (&t);
-}
-
 /* Three seconds of 320x240 test video at 30 fps and of 16 kHz audio,
  * into a symblsink named s. */
 #define VIDEO_3S "videotestsrc num-buffers=90 ! " \
@@ -441,7 +429,7 @@ video_suite (void)
   TCase *tc = tcase_create ("general");
 
   suite_add_tcase (s, tc);
-  tcase_add_checked_fixture (tc, setup, teardown);
+  symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_audio_and_video_become_an_mp4);
   tcase_add_test (tc, test_video_without_audio);
   tcase_add_test (tc, test_large_video_is_capped_at_720p);
