@@ -342,19 +342,27 @@ id_member (JsonObject * object, const gchar * name)
   return NULL;
 }
 
-gboolean
-symbl_client_parse_job_reply (const gchar * data, gsize length,
-    SymblJobIds * ids, GError ** error)
+static JsonObject *
+reply_object (const gchar * data, gsize length, GError ** error)
 {
   g_autoptr (JsonNode) root = parse_json (data, length);
-  JsonObject *object;
 
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
     g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
         "the reply is not a JSON object");
-    return FALSE;
+    return NULL;
   }
-  object = json_node_get_object (root);
+  return json_node_dup_object (root);
+}
+
+gboolean
+symbl_client_parse_job_reply (const gchar * data, gsize length,
+    SymblJobIds * ids, GError ** error)
+{
+  g_autoptr (JsonObject) object = reply_object (data, length, error);
+
+  if (!object)
+    return FALSE;
   ids->conversation_id = id_member (object, "conversationId");
   ids->job_id = id_member (object, "jobId");
   if (!ids->conversation_id || !ids->job_id) {
@@ -487,19 +495,6 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
     return FALSE;
   data = g_bytes_get_data (reply, &length);
   return symbl_client_parse_job_reply (data, length, ids, error);
-}
-
-static JsonObject *
-reply_object (const gchar * data, gsize length, GError ** error)
-{
-  g_autoptr (JsonNode) root = parse_json (data, length);
-
-  if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
-        "the reply is not a JSON object");
-    return NULL;
-  }
-  return json_node_dup_object (root);
 }
 
 /* An access token goes into an Authorization header: RFC 6750's token
