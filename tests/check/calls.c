@@ -73,16 +73,6 @@ expect_span (GBytes * channel, gdouble from, gdouble to, gdouble freq,
       symbl_test_estimate_frequency (part), freq);
 }
 
-static SymblRecordedRequest *
-the_upload (void)
-{
-  GPtrArray *requests = symbl_test_requests (&t, 1);
-  SymblRecordedRequest *r = g_ptr_array_steal_index (requests, 0);
-
-  g_ptr_array_unref (requests);
-  return r;
-}
-
 /* The agent talks from the start; the customer joins a second later. */
 GST_START_TEST (test_two_speakers_two_channels)
 {
@@ -96,7 +86,7 @@ GST_START_TEST (test_two_speakers_two_channels)
       "timestamp-offset=1000000000 ! audio/x-raw,rate=16000,channels=1 ! "
       "s.audio_1", props);
   GList *messages = symbl_test_run (pipeline, 30);
-  SymblRecordedRequest *r = the_upload ();
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
   g_autoptr (GBytes) left = NULL;
   g_autoptr (GBytes) right = NULL;
   gint channels = 0;
@@ -192,7 +182,7 @@ GST_START_TEST (test_a_gap_is_filled_with_silence)
   gst_message_unref (msg);
   gst_element_set_state (pipeline, GST_STATE_NULL);
 
-  r = the_upload ();
+  r = symbl_test_the_request (&t);
   left = channel_of (r->body_path, 0);
   right = channel_of (r->body_path, 1);
   expect_span (left, 0.05, 2.95, 300, "agent throughout");
@@ -228,7 +218,7 @@ GST_START_TEST (test_live_call_from_an_application)
       "agent@example.com", NULL);
   messages = symbl_test_run (pipeline, 30);
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
-  r = the_upload ();
+  r = symbl_test_the_request (&t);
   /* Only the agent has a name: only the agent is described. */
   metadata = json_from_string (g_hash_table_lookup (r->params,
           "channelMetadata"), NULL);
@@ -257,7 +247,7 @@ GST_START_TEST (test_the_users_options_win)
       "audiotestsrc num-buffers=10 ! s.audio_0 "
       "audiotestsrc num-buffers=10 ! s.audio_1", props);
   GList *messages = symbl_test_run (pipeline, 30);
-  SymblRecordedRequest *r = the_upload ();
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
 
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless_equals_string (g_hash_table_lookup (r->params,

@@ -25,16 +25,6 @@ record_at (guint rate, void (*configure) (GstElement * sink))
   return messages;
 }
 
-static SymblRecordedRequest *
-the_upload (void)
-{
-  GPtrArray *requests = symbl_test_requests (&t, 1);
-  SymblRecordedRequest *r = g_ptr_array_steal_index (requests, 0);
-
-  g_ptr_array_unref (requests);
-  return r;
-}
-
 static void
 set_everything (GstElement * sink)
 {
@@ -61,7 +51,7 @@ set_everything (GstElement * sink)
 GST_START_TEST (test_every_option_is_encoded_as_the_api_wants)
 {
   GList *messages = record_at (16000, set_everything);
-  SymblRecordedRequest *r = the_upload ();
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
   const gchar *expected[][2] = {
     {"name", "Weekly sync & planning"},
     {"webhookUrl", "https://example.com/hooks/symbl?team=a"},
@@ -109,7 +99,7 @@ GST_END_TEST;
 GST_START_TEST (test_unset_options_are_not_sent)
 {
   GList *messages = record_at (16000, NULL);
-  SymblRecordedRequest *r = the_upload ();
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
 
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless_equals_int (g_hash_table_size (r->params), 0);
@@ -247,7 +237,7 @@ set_questionable_trackers (GstElement * sink)
 GST_START_TEST (test_trackers_against_best_practices_get_advice)
 {
   GList *messages = record_at (16000, set_questionable_trackers);
-  SymblRecordedRequest *r = the_upload ();
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
   g_autoptr (GString) advice = g_string_new (NULL);
   GList *l;
 

@@ -204,6 +204,14 @@ symbl_test_requests (SymblTest * t, guint n)
   return requests;
 }
 
+SymblRecordedRequest *
+symbl_test_the_request (SymblTest * t)
+{
+  g_autoptr (GPtrArray) requests = symbl_test_requests (t, 1);
+
+  return g_ptr_array_steal_index (requests, 0);
+}
+
 GBytes *
 symbl_test_decode (const gchar * path)
 {

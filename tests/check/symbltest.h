@@ -53,6 +53,9 @@ GstMessage *symbl_test_expect_error (GList * messages, const gchar * needle);
 
 /* The requests the server recorded; asserts there are exactly @n. */
 GPtrArray *symbl_test_requests (SymblTest * t, guint n);
+/* The one request the server recorded (asserts there was one); free it
+ * with symbl_recorded_request_free (). */
+SymblRecordedRequest *symbl_test_the_request (SymblTest * t);
 
 /* Decodes @path to 16 kHz mono S16LE with decodebin. */
 GBytes *symbl_test_decode (const gchar * path);

@@ -36,7 +36,6 @@ upload_file (const gchar * path, const gchar * parser, const gchar * format)
   GList *messages = symbl_test_run (pipeline, 30);
   GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
       "symbl-job");
-  GPtrArray *requests;
   SymblRecordedRequest *r;
   gchar *original, *sent;
   gsize original_size, sent_size;
@@ -47,8 +46,7 @@ upload_file (const gchar * path, const gchar * parser, const gchar * format)
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (job), "format"), format);
 
-  requests = symbl_test_requests (&t, 1);
-  r = g_ptr_array_steal_index (requests, 0);
+  r = symbl_test_the_request (&t);
   fail_unless (g_file_get_contents (path, &original, &original_size, NULL));
   fail_unless (g_file_get_contents (r->body_path, &sent, &sent_size, NULL));
   fail_unless (original_size == sent_size
@@ -58,7 +56,6 @@ upload_file (const gchar * path, const gchar * parser, const gchar * format)
 
   g_free (original);
   g_free (sent);
-  g_ptr_array_unref (requests);
   symbl_test_messages_free (messages);
   gst_object_unref (pipeline);
   return r;

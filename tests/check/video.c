@@ -28,10 +28,8 @@ record (const gchar * sources, const gchar * extra)
 static SymblRecordedRequest *
 the_upload (void)
 {
-  GPtrArray *requests = symbl_test_requests (&t, 1);
-  SymblRecordedRequest *r = g_ptr_array_steal_index (requests, 0);
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
 
-  g_ptr_array_unref (requests);
   fail_unless_equals_string (r->method, "POST");
   fail_unless_equals_string (r->path, "/v1/process/video");
   fail_unless_equals_string (g_hash_table_lookup (r->headers,
