@@ -153,6 +153,9 @@ GST_END_TEST;
 
 GST_START_TEST (test_credentials_from_the_environment)
 {
+  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) authorizations = NULL;
+  g_autofree gchar *bearer = NULL;
   GList *messages;
 
   g_setenv ("SYMBL_APP_ID", SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, TRUE);
@@ -162,7 +165,13 @@ GST_START_TEST (test_credentials_from_the_environment)
   g_unsetenv ("SYMBL_APP_SECRET");
 
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
-  fail_unless_equals_int (count_requests ("/oauth2/token:generate", NULL), 1);
+  fail_unless_equals_int (count_requests ("/oauth2/token:generate", tokens), 1);
+  /* The upload went with the token those credentials got. */
+  bearer = g_strconcat ("Bearer ", (gchar *) g_ptr_array_index (tokens, 0),
+      NULL);
+  authorizations = upload_authorizations ();
+  fail_unless_equals_int (authorizations->len, 1);
+  fail_unless_equals_string (g_ptr_array_index (authorizations, 0), bearer);
   symbl_test_messages_free (messages);
 }
 
