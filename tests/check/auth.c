@@ -196,16 +196,9 @@ GST_START_TEST (test_bad_credentials_fail_at_ready)
 {
   GstElement *pipeline = pipeline_with ("app-id="
       SYMBL_LOCAL_SERVER_DEFAULT_APP_ID " app-secret=wrong", "");
-  GstBus *bus = gst_element_get_bus (pipeline);
   g_autoptr (GError) error = NULL;
-  g_autofree gchar *debug = NULL;
-  GstMessage *msg;
 
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &error, &debug);
+  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_NOT_AUTHORIZED));
   fail_unless (strstr (error->message, "Symbl refused the app credentials "
@@ -214,9 +207,6 @@ GST_START_TEST (test_bad_credentials_fail_at_ready)
   fail_unless_equals_int (count_requests ("/v1/process/audio", NULL), 0);
   fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
 
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pipeline);
 }
 
@@ -225,21 +215,13 @@ GST_END_TEST;
 GST_START_TEST (test_half_the_credentials)
 {
   GstElement *pipeline = pipeline_with ("app-id=someone", "");
-  GstBus *bus = gst_element_get_bus (pipeline);
   g_autoptr (GError) error = NULL;
-  GstMessage *msg;
 
   g_unsetenv ("SYMBL_APP_SECRET");
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  gst_message_parse_error (msg, &error, NULL);
+  error = symbl_test_error_at_ready (pipeline);
   fail_unless (strstr (error->message, "need both app-id and app-secret")
       != NULL, "%s", error->message);
 
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pipeline);
 }
 

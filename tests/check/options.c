@@ -161,28 +161,19 @@ GST_START_TEST (test_each_bad_value_is_refused_at_ready)
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
       "symblsink name=s %s", props);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
-  GstBus *bus = gst_element_get_bus (pipeline);
   g_autoptr (GError) error = NULL;
-  GstMessage *msg;
 
   gst_util_set_object_arg (G_OBJECT (sink), invalid[__i__].property,
       invalid[__i__].value);
   if (g_str_equal (invalid[__i__].property, "trackers-location"))
     g_object_set (sink, "trackers", "[]", NULL);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &error, NULL);
+  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_SETTINGS), "%s", error->message);
   fail_unless (strstr (error->message, invalid[__i__].needle) != NULL,
       "\"%s\" lacks \"%s\"", error->message, invalid[__i__].needle);
   g_ptr_array_unref (symbl_test_requests (&t, 0));
 
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
 }

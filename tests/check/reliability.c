@@ -295,25 +295,16 @@ GST_START_TEST (test_unwritable_spool_dir)
       "spool-dir=%s", symbl_local_server_get_url (t.server), TEST_TOKEN, spool);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
       "symblsink %s", props);
-  GstBus *bus = gst_element_get_bus (pipeline);
   g_autoptr (GError) error = NULL;
-  GstMessage *msg;
 
   g_file_set_contents (file, "", 0, NULL);
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &error, NULL);
+  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_OPEN_WRITE));
   fail_unless (g_str_has_prefix (error->message, "spool-dir"), "%s",
       error->message);
   fail_unless (strstr (error->message, spool) != NULL);
 
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pipeline);
 }
 

@@ -405,23 +405,14 @@ GST_START_TEST (test_video_is_refused)
   g_autofree gchar *props = symbl_test_sink_props (&t);
   GstElement *pipeline = symbl_test_pipeline ("symblsink name=s "
       "segment-duration=10 %s videotestsrc ! s.video", props);
-  GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *msg;
   g_autoptr (GError) error = NULL;
 
-  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
-      GST_STATE_CHANGE_FAILURE);
-  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
-  fail_unless (msg != NULL);
-  gst_message_parse_error (msg, &error, NULL);
+  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_CORE_ERROR, GST_CORE_ERROR_PAD));
   fail_unless (strstr (error->message, "segment-duration"), "%s",
       error->message);
   fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
 
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
   gst_object_unref (pipeline);
 }
 

@@ -195,6 +195,24 @@ symbl_test_expect_error (GList * messages, const gchar * needle)
   return msg;
 }
 
+GError *
+symbl_test_error_at_ready (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GError *error = NULL;
+  GstMessage *msg;
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_FAILURE);
+  msg = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "going to READY failed without an error message");
+  gst_message_parse_error (msg, &error, NULL);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  return error;
+}
+
 GPtrArray *
 symbl_test_requests (SymblTest * t, guint n)
 {

@@ -51,6 +51,10 @@ gint symbl_test_index (GList * messages, GstMessageType type,
  * @needle; returns that error message. */
 GstMessage *symbl_test_expect_error (GList * messages, const gchar * needle);
 
+/* Fails the test unless taking @pipeline to READY fails with an error
+ * message; returns its error, once @pipeline is back in NULL. */
+GError *symbl_test_error_at_ready (GstElement * pipeline);
+
 /* The requests the server recorded; asserts there are exactly @n. */
 GPtrArray *symbl_test_requests (SymblTest * t, guint n);
 /* The one request the server recorded (asserts there was one); free it
