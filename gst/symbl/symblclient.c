@@ -497,10 +497,8 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
   return symbl_client_parse_job_reply (data, length, ids, error);
 }
 
-/* An access token goes into an Authorization header: RFC 6750's token
- * characters are visible ASCII. */
-static gboolean
-is_token (const gchar * text)
+gboolean
+symbl_client_is_token (const gchar * text)
 {
   const guchar *c;
 
@@ -523,8 +521,8 @@ symbl_client_parse_token_reply (const gchar * data, gsize length,
   expires_in = json_object_get_member (object, "expiresIn");
   if (!access_token || !JSON_NODE_HOLDS_VALUE (access_token)
       || json_node_get_value_type (access_token) != G_TYPE_STRING
-      || !is_token (json_node_get_string (access_token)) || !expires_in
-      || !JSON_NODE_HOLDS_VALUE (expires_in)
+      || !symbl_client_is_token (json_node_get_string (access_token))
+      || !expires_in || !JSON_NODE_HOLDS_VALUE (expires_in)
       || json_node_get_value_type (expires_in) != G_TYPE_INT64) {
     g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
         "the token reply lacks an accessToken or an expiresIn");

@@ -36,17 +36,6 @@ setting_or_env (const gchar * value, const gchar * variable)
   return value && *value ? value : NULL;
 }
 
-/* A token goes into a header: refuse what would break or forge one,
- * without echoing the value. */
-static gboolean
-fits_a_header (const gchar * text)
-{
-  for (; *text; text++)
-    if (*text <= ' ' || *text > '~')
-      return FALSE;
-  return TRUE;
-}
-
 /* The access-token property wins; then app credentials set as properties;
  * then the environment's token, then its app credentials. */
 static SymblTokenSource *
@@ -62,7 +51,8 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
     origin = "SYMBL_ACCESS_TOKEN";
   }
   if (token) {
-    if (!fits_a_header (token)) {
+    /* Refuse what would break or forge a header, without echoing it. */
+    if (!symbl_client_is_token (token)) {
       g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
           "The token in %s has spaces or characters that an HTTP header "
           "cannot carry", origin);
