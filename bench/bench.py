@@ -133,6 +133,8 @@ class Bench:
             if self.server.poll() is not None:
                 raise Broken("the local server did not start")
             time.sleep(0.1)
+        else:
+            raise Broken("the local server wrote no port file in 10 s")
         with open(port_file) as f:
             self.url = "http://127.0.0.1:%d" % int(f.read())
         os.environ.update({
