@@ -45,3 +45,37 @@ symbl_json_depth_ok (const gchar * data, gssize length)
   }
   return TRUE;
 }
+
+gboolean
+symbl_json_parse (const gchar * text, const gchar * origin, GQuark domain,
+    gint code, JsonNode ** root, gchar ** compact, GError ** error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree gchar *text_out = NULL;
+
+  if (!symbl_json_depth_ok (text, -1)) {
+    g_set_error (error, domain, code,
+        "%s nests arrays and objects more than %d deep", origin,
+        SYMBL_JSON_MAX_DEPTH);
+    return FALSE;
+  }
+  if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
+    g_set_error (error, domain, code, "%s is not valid JSON: %s", origin,
+        parse_error->message);
+    return FALSE;
+  }
+  node = json_parser_steal_root (parser);
+  if (node) {
+    text_out = json_to_string (node, FALSE);
+    if (!g_utf8_validate (text_out, -1, NULL)) {
+      g_set_error (error, domain, code, "%s is not valid JSON: a \\u escape "
+          "is half of a UTF-16 surrogate pair", origin);
+      return FALSE;
+    }
+  }
+  *root = g_steal_pointer (&node);
+  *compact = g_steal_pointer (&text_out);
+  return TRUE;
+}

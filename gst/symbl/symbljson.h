@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,16 @@ G_BEGIN_DECLS
 /* FALSE if arrays and objects in @data (@length bytes, or nul-terminated
  * when -1) nest deeper than SYMBL_JSON_MAX_DEPTH. */
 gboolean symbl_json_depth_ok (const gchar * data, gssize length);
+
+/* Parses @text, JSON that a user wrote (nul-terminated), refusing what
+ * json-glib would mishandle: nesting deeper than SYMBL_JSON_MAX_DEPTH, and
+ * an unpaired surrogate escape ("\ud800"), which json-glib decodes into
+ * bytes that are not UTF-8 and that must reach neither error texts nor the
+ * API. Sets @root (NULL for a text that holds no value) and @compact, its
+ * compact text; or returns FALSE with @error in @domain and @code, naming
+ * @origin. */
+gboolean symbl_json_parse (const gchar * text, const gchar * origin,
+    GQuark domain, gint code, JsonNode ** root, gchar ** compact,
+    GError ** error);
 
 G_END_DECLS

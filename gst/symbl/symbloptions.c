@@ -102,33 +102,16 @@ static gchar *
 json_array_option (const gchar * property, const gchar * text,
     const gchar * example, ItemCheck check, GError ** error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *compact = NULL;
-  JsonNode *root;
   JsonArray *array;
   guint i;
 
-  if (!symbl_json_depth_ok (text, -1)) {
-    invalid (error, "%s nests arrays and objects more than %d deep",
-        property, SYMBL_JSON_MAX_DEPTH);
+  if (!symbl_json_parse (text, property, SYMBL_OPTIONS_ERROR,
+          SYMBL_OPTIONS_ERROR_INVALID, &root, &compact, error))
     return NULL;
-  }
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
-    invalid (error, "%s is not valid JSON: %s", property, parse_error->message);
-    return NULL;
-  }
-  root = json_parser_get_root (parser);
   if (!root || !JSON_NODE_HOLDS_ARRAY (root)) {
     invalid (error, "%s must be a JSON array, like %s", property, example);
-    return NULL;
-  }
-  /* json-glib turns an unpaired surrogate ("\ud800") into bytes that are
-   * not UTF-8: they must not reach an error text or the API. */
-  compact = json_to_string (root, FALSE);
-  if (!g_utf8_validate (compact, -1, NULL)) {
-    invalid (error, "%s is not valid JSON: a \\u escape is half of a "
-        "UTF-16 surrogate pair", property);
     return NULL;
   }
   array = json_node_get_array (root);

@@ -197,35 +197,15 @@ gchar *
 symbl_trackers_normalise (const gchar * text, const gchar * origin,
     GError ** error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) parse_error = NULL;
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *compact = NULL;
-  JsonNode *root;
 
-  if (!symbl_json_depth_ok (text, -1)) {
-    g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
-        "%s nests arrays and objects more than %d deep", origin,
-        SYMBL_JSON_MAX_DEPTH);
+  if (!symbl_json_parse (text, origin, SYMBL_TRACKERS_ERROR,
+          SYMBL_TRACKERS_ERROR_SYNTAX, &root, &compact, error))
     return NULL;
-  }
-  if (!json_parser_load_from_data (parser, text, -1, &parse_error)) {
-    g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
-        "%s is not valid JSON: %s", origin, parse_error->message);
-    return NULL;
-  }
-  root = json_parser_get_root (parser);
   if (!root) {
     g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
         "%s holds no JSON value", origin);
-    return NULL;
-  }
-  /* json-glib decodes an unpaired surrogate ("\ud800") into bytes that are
-   * not UTF-8; they must reach neither error texts nor the API. */
-  compact = json_to_string (root, FALSE);
-  if (!g_utf8_validate (compact, -1, NULL)) {
-    g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
-        "%s is not valid JSON: a \\u escape is half of a UTF-16 surrogate "
-        "pair", origin);
     return NULL;
   }
   if (!check_trackers (root, origin, error))
