@@ -54,6 +54,13 @@ time_of (GstSymblSegmenter * self, guint64 position)
       GST_AUDIO_INFO_RATE (&self->info));
 }
 
+/* The length of the windows whose energy is compared, in samples. */
+static guint64
+window_samples (GstSymblSegmenter * self)
+{
+  return MAX (GST_AUDIO_INFO_RATE (&self->info) / WINDOWS_PER_SECOND, 1);
+}
+
 /* Pushes the first @n pending samples, timestamped by their position. */
 static GstFlowReturn
 push (GstSymblSegmenter * self, guint64 n)
@@ -78,8 +85,7 @@ static guint64
 quietest (GstSymblSegmenter * self, guint64 from, guint64 to)
 {
   guint channels = GST_AUDIO_INFO_CHANNELS (&self->info);
-  guint64 window = MAX (GST_AUDIO_INFO_RATE (&self->info) /
-      WINDOWS_PER_SECOND, 1);
+  guint64 window = window_samples (self);
   gsize bytes = (to - self->pending_start) * GST_AUDIO_INFO_BPF (&self->info);
   const gint16 *data = gst_adapter_map (self->pending, bytes);
   guint64 best = from, w;
@@ -109,8 +115,7 @@ static GstFlowReturn
 process (GstSymblSegmenter * self, gboolean at_eos)
 {
   guint64 search = samples (self, GST_SYMBL_SEGMENTER_SEARCH);
-  guint64 window = MAX (GST_AUDIO_INFO_RATE (&self->info) /
-      WINDOWS_PER_SECOND, 1);
+  guint64 window = window_samples (self);
   GstFlowReturn ret = GST_FLOW_OK;
 
   while (ret == GST_FLOW_OK) {
