@@ -621,6 +621,16 @@ is_string (const SettingSpec * s)
   return s->kind == KIND_STRING || s->kind == KIND_SECRET;
 }
 
+/* Frees a string field; a secret's bytes are wiped first, as
+ * symbltoken.c does with its copies. */
+static void
+clear_string (const SettingSpec * s, gchar ** field)
+{
+  if (s->kind == KIND_SECRET && *field)
+    memset (*field, 0, strlen (*field));
+  g_clear_pointer (field, g_free);
+}
+
 void
 symbl_settings_init (SymblSettings * settings)
 {
@@ -659,7 +669,7 @@ symbl_settings_clear (SymblSettings * settings)
 
   for (i = 0; i < N_SPECS; i++)
     if (is_string (&specs[i]))
-      g_clear_pointer (AT (settings, &specs[i], gchar *), g_free);
+      clear_string (&specs[i], AT (settings, &specs[i], gchar *));
   memset (settings, 0, sizeof *settings);
 }
 
@@ -688,7 +698,7 @@ symbl_settings_set_property (SymblSettings * settings, guint id,
       const gchar *text = g_value_get_string (value);
       gchar **field = AT (settings, s, gchar *);
 
-      g_free (*field);
+      clear_string (s, field);
       /* An empty string means unset, as gst-launch users write "". */
       *field = (text && *text) ? g_strdup (text) : NULL;
       if (!*field) {

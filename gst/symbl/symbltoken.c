@@ -59,17 +59,24 @@ symbl_token_source_new_app (const gchar * api_url, const gchar * app_id,
   return source;
 }
 
+/* A token or secret leaves no copy in freed memory. */
+static void
+wipe_and_free (gchar * secret)
+{
+  if (secret)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
 void
 symbl_token_source_free (SymblTokenSource * source)
 {
   if (!source)
     return;
-  g_free (source->fixed);
+  wipe_and_free (source->fixed);
   g_free (source->key);
   g_free (source->app_id);
-  if (source->app_secret)
-    memset (source->app_secret, 0, strlen (source->app_secret));
-  g_free (source->app_secret);
+  wipe_and_free (source->app_secret);
   g_free (source);
 }
 
