@@ -1,6 +1,7 @@
 #include "symbltrackers.h"
 #include "symbljson.h"
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 /* A trackers file is a few KiB; anything far larger is a mistake, and the
@@ -276,21 +277,28 @@ gchar *
 symbl_trackers_load_file (const gchar * path, GError ** error)
 {
   g_autofree gchar *origin = g_strdup_printf ("trackers-location %s", path);
-  g_autofree gchar *text = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) stream = NULL;
   g_autoptr (GError) read_error = NULL;
-  gsize length;
+  /* One byte more than allowed, to tell a file that is too large, and
+   * never more: trackers-location=/dev/zero must not fill the memory. */
+  g_autofree gchar *text = g_malloc (MAX_TRACKERS_FILE_SIZE + 1);
+  gsize length = 0;
 
-  if (!g_file_get_contents (path, &text, &length, &read_error)) {
+  stream = g_file_read (file, NULL, &read_error);
+  if (!stream || !g_input_stream_read_all (G_INPUT_STREAM (stream), text,
+          MAX_TRACKERS_FILE_SIZE + 1, &length, NULL, &read_error)) {
     g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ,
         "Could not read %s: %s", origin, read_error->message);
     return NULL;
   }
   if (length > MAX_TRACKERS_FILE_SIZE) {
     g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ,
-        "%s is %" G_GSIZE_FORMAT " bytes; a trackers file is at most "
-        "%d bytes", origin, length, MAX_TRACKERS_FILE_SIZE);
+        "%s is more than %d bytes, the most a trackers file may hold",
+        origin, MAX_TRACKERS_FILE_SIZE);
     return NULL;
   }
+  text[length] = '\0';
   if (!g_utf8_validate (text, length, NULL)) {
     g_set_error (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_SYNTAX,
         "%s is not UTF-8 text", origin);
