@@ -29,6 +29,8 @@ struct _GstSymblSegmenter
                                  * on a grid, so that cuts do not drift */
   GstClockTime first_pts;
   gboolean started;
+  gboolean fresh;               /* nothing pushed yet into this segment */
+  gboolean wavenc_downstream;   /* see push_first () */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -61,12 +63,35 @@ window_samples (GstSymblSegmenter * self)
   return MAX (GST_AUDIO_INFO_RATE (&self->info) / WINDOWS_PER_SECOND, 1);
 }
 
+/* The first buffer of a segment, into a new wavenc. wavenc (1.22) sends
+ * its header when its first buffer comes, and if downstream refuses the
+ * header (the pipeline stopping just as a segment starts) it returns
+ * without dropping that buffer. Holding a ref over the push tells: wavenc
+ * copies a buffer it does not own alone before pushing it on, so once the
+ * push failed only wavenc can still hold the original, and that ref is
+ * the one it lost. */
+static GstFlowReturn
+push_first (GstSymblSegmenter * self, GstBuffer * buffer)
+{
+  GstFlowReturn ret;
+
+  gst_buffer_ref (buffer);
+  ret = gst_pad_push (self->srcpad, buffer);
+  if (ret != GST_FLOW_OK && GST_MINI_OBJECT_REFCOUNT_VALUE (buffer) > 1) {
+    GST_DEBUG_OBJECT (self, "dropping the buffer the encoder kept");
+    gst_buffer_unref (buffer);
+  }
+  gst_buffer_unref (buffer);
+  return ret;
+}
+
 /* Pushes the first @n pending samples, timestamped by their position. */
 static GstFlowReturn
 push (GstSymblSegmenter * self, guint64 n)
 {
   gsize bpf = GST_AUDIO_INFO_BPF (&self->info);
   GstBuffer *buffer;
+  gboolean first = self->fresh;
 
   if (n == 0)
     return GST_FLOW_OK;
@@ -76,6 +101,9 @@ push (GstSymblSegmenter * self, guint64 n)
   GST_BUFFER_DURATION (buffer) = time_of (self, self->pending_start + n) -
       time_of (self, self->pending_start);
   self->pending_start += n;
+  self->fresh = FALSE;
+  if (first && self->wavenc_downstream)
+    return push_first (self, buffer);
   return gst_pad_push (self->srcpad, buffer);
 }
 
@@ -148,6 +176,7 @@ process (GstSymblSegmenter * self, gboolean at_eos)
     self->cut (self, time_of (self, cut - self->segment_start),
         self->user_data);
     self->segment_start = cut;
+    self->fresh = TRUE;
     self->target += samples (self, self->segment_duration);
   }
   return ret;
@@ -224,6 +253,12 @@ gst_symbl_segmenter_new (GstClockTime segment_duration,
   return GST_ELEMENT (self);
 }
 
+void
+gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter * self)
+{
+  self->wavenc_downstream = TRUE;
+}
+
 static GstStateChangeReturn
 gst_symbl_segmenter_change_state (GstElement * element,
     GstStateChange transition)
@@ -235,6 +270,7 @@ gst_symbl_segmenter_change_state (GstElement * element,
     gst_adapter_clear (self->pending);
     self->pending_start = self->segment_start = 0;
     self->started = FALSE;
+    self->fresh = TRUE;
   }
   return GST_ELEMENT_CLASS (gst_symbl_segmenter_parent_class)->change_state
       (element, transition);

@@ -26,6 +26,10 @@ typedef void (*GstSymblSegmenterCutFunc) (GstSymblSegmenter * segmenter,
 GstElement *gst_symbl_segmenter_new (GstClockTime segment_duration,
     GstSymblSegmenterCutFunc cut, gpointer user_data);
 
+/* Each segment goes into a new wavenc: see push_first (). */
+void gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter *
+    segmenter);
+
 /* The length of the segment being recorded so far. */
 GstClockTime gst_symbl_segmenter_get_segment_position (GstSymblSegmenter *
     segmenter);

@@ -156,6 +156,9 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
   self->user_data = user_data;
 
   self->segmenter = gst_symbl_segmenter_new (segment_duration, on_cut, self);
+  if (format == SYMBL_AUDIO_FORMAT_WAV)
+    gst_symbl_segmenter_set_wavenc_downstream (GST_SYMBL_SEGMENTER
+        (self->segmenter));
   gst_bin_add (GST_BIN (self), self->segmenter);
   target = gst_element_get_static_pad (self->segmenter, "sink");
   gst_element_add_pad (GST_ELEMENT (self), gst_ghost_pad_new ("sink", target));
