@@ -20,6 +20,8 @@
 #include "config.h"
 #include "gstsymbluploadsink.h"
 
+#include <glib/gstdio.h>
+
 #include "symblmedia.h"
 #include "symblmessages.h"
 #include "symbloptions.h"
@@ -50,6 +52,7 @@ struct _GstSymblUploadSink
 
   /* Streaming thread only. */
   SymblSpool *spool;
+  SymblOutboxEntry *entry;      /* the spool's manifest; holds its lock */
   gboolean write_failed;        /* the spool is kept; nothing more recorded */
   const SymblMediaFormat *format;       /* NULL until caps or typefinding */
   GstClockTime first_time;
@@ -149,6 +152,51 @@ reset_stream (GstSymblUploadSink * self)
 }
 
 static void keep_unfinished (GstSymblUploadSink * self);
+static gchar *stream_info (GstSymblUploadSink * self, SymblStreamInfo * info);
+static GstClockTime recorded_duration (GstSymblUploadSink * self);
+
+/* The manifest beside the spool: where the recording goes and how far it
+ * got, from what is known of it now. Saved in @state. */
+static gboolean
+save_entry (GstSymblUploadSink * self, SymblSpool * spool,
+    SymblOutboxState state)
+{
+  SymblOutboxEntry *entry = self->entry;
+  SymblStreamInfo info;
+  g_autofree gchar *channel_metadata = stream_info (self, &info);
+  g_autoptr (GError) error = NULL;
+  GstClockTime duration = recorded_duration (self);
+
+  if (!self->format)
+    return FALSE;
+  g_free (entry->recording);
+  entry->recording = g_strdup (symbl_spool_get_path (spool));
+  symbl_upload_address (self->upload, entry, self->format, &info, NULL);
+  entry->size = symbl_spool_get_size (spool);
+  entry->duration_s = GST_CLOCK_TIME_IS_VALID (duration) ?
+      (gdouble) duration / GST_SECOND : -1;
+  entry->state = state;
+  if (symbl_outbox_entry_save (entry, &error))
+    return TRUE;
+  GST_WARNING_OBJECT (self, "no manifest beside %s: %s",
+      symbl_spool_get_path (spool), error->message);
+  return FALSE;
+}
+
+/* Lets go of the manifest; removes it with the recording when @remove. */
+static void
+drop_entry (GstSymblUploadSink * self, gboolean remove)
+{
+  g_autofree gchar *manifest = NULL;
+
+  if (!self->entry)
+    return;
+  if (remove) {
+    manifest = symbl_outbox_manifest_path (self->entry->recording);
+    g_unlink (manifest);
+  }
+  g_clear_pointer (&self->entry, symbl_outbox_entry_free);
+}
 
 /* A stream ends at PAUSED to READY, not at READY to NULL as basesink's
  * stop would have it: a pipeline started again from READY records anew. */
@@ -187,14 +235,26 @@ keep_unfinished (GstSymblUploadSink * self)
 
   symbl_spool_close (spool, NULL);
   keep = symbl_spool_get_size (spool) > 0;
-  if (keep)
-    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-        ("Stopped before the end of the stream: the recording was not "
-            "uploaded and is kept in %s. Upload it later with: "
-            "gst-launch-1.0 filesrc location=%s ! symbluploadsink",
-            symbl_spool_get_path (spool), symbl_spool_get_path (spool)),
-        (NULL), ("spool-location", G_TYPE_STRING,
-            symbl_spool_get_path (spool), NULL));
+  if (keep) {
+    if (self->entry && save_entry (self, spool, SYMBL_OUTBOX_READY))
+      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+          ("Stopped before the end of the stream: the recording was not "
+              "uploaded and is kept in %s, with what its upload needs "
+              "beside it. Upload it later with: symbl-outbox send "
+              "--spool-dir %s", symbl_spool_get_path (spool),
+              symbl_upload_get_spool_dir (self->upload)), (NULL),
+          ("spool-location", G_TYPE_STRING, symbl_spool_get_path (spool),
+              NULL));
+    else
+      GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+          ("Stopped before the end of the stream: the recording was not "
+              "uploaded and is kept in %s. Upload it later with: "
+              "gst-launch-1.0 filesrc location=%s ! symbluploadsink",
+              symbl_spool_get_path (spool), symbl_spool_get_path (spool)),
+          (NULL), ("spool-location", G_TYPE_STRING,
+              symbl_spool_get_path (spool), NULL));
+  }
+  drop_entry (self, !keep);
   symbl_spool_free (spool, !keep);
 }
 
@@ -254,6 +314,17 @@ open_spool (GstSymblUploadSink * self)
     return FALSE;
   }
   GST_INFO_OBJECT (self, "recording to %s", symbl_spool_get_path (self->spool));
+  self->entry = symbl_outbox_entry_new (symbl_spool_get_path (self->spool),
+      &error);
+  if (!self->entry) {
+    post_error (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE,
+        NULL, g_strdup_printf ("%s (spool-dir)", error->message), NULL);
+    g_error_free (error);
+    symbl_spool_free (g_steal_pointer (&self->spool), TRUE);
+    return FALSE;
+  }
+  self->entry->meeting_id = g_uuid_string_random ();
+  save_entry (self, self->spool, SYMBL_OUTBOX_RECORDING);
   return TRUE;
 }
 
@@ -270,6 +341,7 @@ post_write_error (GstSymblUploadSink * self, GError * error)
   /* Sources still send EOS after the error: a truncated recording must
    * not be uploaded then, nor a new one begun. */
   self->write_failed = TRUE;
+  drop_entry (self, FALSE);
   symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
 }
 
@@ -517,9 +589,11 @@ finish_recording (GstSymblUploadSink * self)
         ("The stream ended without any media (%" G_GUINT64_FORMAT
             " bytes of %s container): nothing was uploaded",
             symbl_spool_get_size (self->spool), self->format->name), (NULL));
+    drop_entry (self, TRUE);
     symbl_spool_free (g_steal_pointer (&self->spool), TRUE);
     return FALSE;
   }
+  save_entry (self, self->spool, SYMBL_OUTBOX_READY);
   return TRUE;
 
 failed:
@@ -530,6 +604,7 @@ failed:
       g_strdup_printf ("%s. The recording is kept in %s.", error->message,
           path), NULL);
   g_error_free (error);
+  drop_entry (self, FALSE);
   symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
   return FALSE;
 }
@@ -650,8 +725,6 @@ static gboolean
 upload_recording (GstSymblUploadSink * self)
 {
   SymblUploadCallbacks callbacks = { on_retry, on_progress, NULL, self };
-  SymblStreamInfo info = { 0, 0, NULL };
-  g_autofree gchar *channel_metadata = NULL;
   g_autoptr (GCancellable) cancellable = NULL;
   g_autoptr (GError) error = NULL;
   SymblResponse response = { 0, NULL, -1 };
@@ -674,9 +747,8 @@ upload_recording (GstSymblUploadSink * self)
   post (self, symbl_message_progress (GST_OBJECT (self),
           GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
           size / 1e6));
-  channel_metadata = stream_info (self, &info);
-  ok = symbl_upload_run (self->upload, path, size, self->format, &info, NULL,
-      &callbacks, &ids, &response, cancellable, &error);
+  ok = symbl_upload_send (self->upload, self->entry, &callbacks, &ids,
+      &response, cancellable, &error);
   post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
               error), "upload", ok ? 100 : -1, "Upload %s", ok ? "complete" :
           "failed"));
@@ -695,6 +767,7 @@ upload_recording (GstSymblUploadSink * self)
     post_upload_error (self, self->format, path, NULL, error, &response);
   }
   /* Uploaded: Symbl has it, whatever becomes of the job. */
+  drop_entry (self, !keep);
   symbl_spool_free (spool, !keep);
 
   if (ok && symbl_upload_get_wait_for_job (self->upload))

@@ -213,6 +213,7 @@ symbl_response_clear (SymblResponse * response)
   g_clear_pointer (&response->api_message, g_free);
   response->status = 0;
   response->retry_after_s = -1;
+  response->body_sent = FALSE;
 }
 
 void
@@ -397,6 +398,12 @@ on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
   return TRUE;
 }
 
+static void
+on_wrote_body (SoupMessage * msg, gboolean * body_sent)
+{
+  *body_sent = TRUE;
+}
+
 /* A request to the API: no redirects (an upload's body cannot be sent
  * twice), JSON replies, and the token when there is one. */
 static SoupMessage *
@@ -435,13 +442,14 @@ send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
   reply_stream = soup_session_send (client->session, msg, cancellable, error);
   if (!reply_stream)
     return NULL;
+  /* Known from the status line, even if the body then breaks off. */
+  status = soup_message_get_status (msg);
+  response->status = status;
+  response->retry_after_s = parse_retry_after (msg);
   reply = read_reply (reply_stream, max_reply, cancellable, error);
   if (!reply)
     return NULL;
 
-  status = soup_message_get_status (msg);
-  response->status = status;
-  response->retry_after_s = parse_retry_after (msg);
   if (SOUP_STATUS_IS_SUCCESSFUL (status))
     return g_steal_pointer (&reply);
 
@@ -466,6 +474,7 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
   g_autofree gchar *endpoint = symbl_client_describe (client, submission);
   g_autofree gchar *url = NULL;
   Progress progress = { progress_func, progress_data, 0, submission->size };
+  gboolean body_sent = FALSE;
   const gchar *data;
   gsize length;
 
@@ -488,9 +497,11 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
   if (progress_func)
     g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
         &progress);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &body_sent);
 
   reply = send_message (client, msg, MAX_REPLY_SIZE, response, cancellable,
       error);
+  response->body_sent = body_sent;
   if (!reply)
     return FALSE;
   data = g_bytes_get_data (reply, &length);

@@ -52,6 +52,7 @@ typedef struct
   guint status;                 /* 0: no response arrived */
   gchar *api_message;           /* the "message" of an error reply */
   gint retry_after_s;           /* Retry-After in seconds, -1: absent */
+  gboolean body_sent;           /* an upload's whole body went out */
 } SymblResponse;
 
 void symbl_response_clear (SymblResponse * response);

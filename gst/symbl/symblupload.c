@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include <libsoup/soup.h>
+
 #include "symbltoken.h"
 
 GQuark
@@ -21,6 +23,7 @@ struct _SymblUpload
   SymblOptions *options;
   SymblRetryPolicy retry;
   gchar *conversation_id;       /* append to it, or NULL */
+  gchar *app_id;                /* for manifests; NULL with a token */
   gchar *spool_dir;
   gboolean keep_spool;
   gboolean wait_for_job;
@@ -37,10 +40,11 @@ setting_or_env (const gchar * value, const gchar * variable)
 }
 
 /* The access-token property wins; then app credentials set as properties;
- * then the environment's token, then its app credentials. */
+ * then the environment's token, then its app credentials, whose id goes
+ * to @app_id_used. */
 static SymblTokenSource *
 resolve_tokens (const SymblSettings * settings, const gchar * api_url,
-    GError ** error)
+    gchar ** app_id_used, GError ** error)
 {
   const gchar *token = settings->access_token;
   const gchar *origin = "access-token";
@@ -63,8 +67,10 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
 
   app_id = setting_or_env (app_id, "SYMBL_APP_ID");
   app_secret = setting_or_env (app_secret, "SYMBL_APP_SECRET");
-  if (app_id && app_secret)
+  if (app_id && app_secret) {
+    *app_id_used = g_strdup (app_id);
     return symbl_token_source_new_app (api_url, app_id, app_secret);
+  }
   if (app_id || app_secret) {
     g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN,
         "App credentials need both app-id and app-secret (or SYMBL_APP_ID "
@@ -174,7 +180,8 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
       symbl_settings_default_spool_dir ();
 
-  if (!(upload->tokens = resolve_tokens (settings, api_url, error))
+  if (!(upload->tokens = resolve_tokens (settings, api_url, &upload->app_id,
+              error))
       || !(upload->options = symbl_options_new (settings, advice, error))
       || !check_spool_dir (upload->spool_dir, error)
       || !(upload->client = symbl_client_new (api_url, &client_options, error)))
@@ -201,6 +208,7 @@ symbl_upload_free (SymblUpload * upload)
   symbl_token_source_free (upload->tokens);
   symbl_options_free (upload->options);
   g_free (upload->conversation_id);
+  g_free (upload->app_id);
   g_free (upload->spool_dir);
   g_free (upload);
 }
@@ -229,53 +237,87 @@ symbl_upload_get_conversation_id (SymblUpload * upload)
   return upload->conversation_id;
 }
 
-static void
-fill_submission (SymblUpload * upload, const SymblMediaFormat * format,
-    const gchar * query, const gchar * file, guint64 size,
-    SymblSubmission * submission)
-{
-  submission->endpoint = symbl_media_kind_to_string (format->kind);
-  submission->conversation_id = upload->conversation_id;
-  submission->query = query;
-  submission->token = NULL;
-  submission->content_type = format->content_type;
-  submission->file = file;
-  submission->size = size;
-}
-
 gchar *
 symbl_upload_describe (SymblUpload * upload, const SymblMediaFormat * format,
     const gchar * conversation_id)
 {
-  SymblSubmission submission;
-  g_autofree gchar *url = NULL;
+  SymblSubmission submission = {
+    .endpoint = symbl_media_kind_to_string (format->kind),
+    .conversation_id = conversation_id ? conversation_id :
+        upload->conversation_id,
+  };
+  g_autofree gchar *url = symbl_client_describe (upload->client, &submission);
 
-  fill_submission (upload, format, NULL, NULL, 0, &submission);
-  if (conversation_id)
-    submission.conversation_id = conversation_id;
-  url = symbl_client_describe (upload->client, &submission);
   return g_strdup_printf ("%s %s", submission.conversation_id ? "PUT" :
       "POST", url);
+}
+
+void
+symbl_upload_address (SymblUpload * upload, SymblOutboxEntry * entry,
+    const SymblMediaFormat * format, const SymblStreamInfo * info,
+    const gchar * conversation_id)
+{
+  g_free (entry->api_url);
+  entry->api_url = g_strdup (symbl_client_get_api_url (upload->client));
+  g_free (entry->app_id);
+  entry->app_id = g_strdup (upload->app_id);
+  g_free (entry->endpoint);
+  entry->endpoint = g_strdup (symbl_media_kind_to_string (format->kind));
+  g_free (entry->conversation_id);
+  entry->conversation_id = g_strdup (conversation_id ? conversation_id :
+      upload->conversation_id);
+  g_free (entry->query);
+  entry->query = symbl_options_get_query (upload->options, info);
+  g_free (entry->content_type);
+  entry->content_type = g_strdup (format->content_type);
 }
 
 typedef struct
 {
   SymblUpload *upload;
+  SymblOutboxEntry *entry;
   SymblSubmission submission;
   const SymblUploadCallbacks *callbacks;
   SymblJobIds *ids;
 } SubmitCall;
+
+/* The whole body went out and what came back, if anything, is no answer:
+ * Symbl may have made a job of it. An error status is an answer. */
+static gboolean
+is_unanswered (const GError * error, const SymblResponse * response)
+{
+  return response->body_sent && (response->status == 0
+      || SOUP_STATUS_IS_SUCCESSFUL (response->status))
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (error, SYMBL_CLIENT_ERROR,
+      SYMBL_CLIENT_ERROR_MALFORMED_REPLY);
+}
 
 static gboolean
 submit (const gchar * token, gpointer user_data, SymblResponse * response,
     GCancellable * cancellable, GError ** error)
 {
   SubmitCall *call = user_data;
+  GError *submit_error = NULL;
 
+  call->entry->attempts++;
+  symbl_outbox_entry_set_state (call->entry, SYMBL_OUTBOX_SENDING, NULL);
   call->submission.token = token;
-  return symbl_client_submit (call->upload->client, &call->submission,
-      call->callbacks->on_progress, call->callbacks->user_data, call->ids,
-      response, cancellable, error);
+  if (symbl_client_submit (call->upload->client, &call->submission,
+          call->callbacks->on_progress, call->callbacks->user_data, call->ids,
+          response, cancellable, &submit_error))
+    return TRUE;
+  if (is_unanswered (submit_error, response)) {
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNANSWERED,
+        "the whole recording was sent, but no usable reply came back (%s): "
+        "Symbl may have created a job for it, so it is not sent again "
+        "automatically (a second job would be billed)",
+        submit_error->message);
+    g_error_free (submit_error);
+  } else {
+    g_propagate_error (error, submit_error);
+  }
+  return FALSE;
 }
 
 /* Runs @call until it succeeds, fails for good, or the retries run out,
@@ -312,21 +354,52 @@ call_with_retries (SymblUpload * upload, SymblTokenCall call,
   }
 }
 
-gboolean
-symbl_upload_run (SymblUpload * upload, const gchar * file, guint64 size,
-    const SymblMediaFormat * format, const SymblStreamInfo * info,
-    const gchar * conversation_id, const SymblUploadCallbacks * callbacks,
-    SymblJobIds * ids, SymblResponse * response, GCancellable * cancellable,
-    GError ** error)
+/* Where the manifest is left once sending failed for good. A reply of
+ * success that makes no sense, or none at all once the body went out,
+ * may stand for a job. */
+static SymblOutboxState
+state_after_failure (const GError * error, const SymblResponse * response)
 {
-  g_autofree gchar *query = symbl_options_get_query (upload->options, info);
-  SubmitCall call = { upload, {0}, callbacks, ids };
+  if (g_error_matches (error, SYMBL_UPLOAD_ERROR,
+          SYMBL_UPLOAD_ERROR_UNANSWERED) || g_error_matches (error,
+          SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY)
+      || (response->body_sent && g_error_matches (error, G_IO_ERROR,
+              G_IO_ERROR_CANCELLED)))
+    return SYMBL_OUTBOX_SENT_NO_REPLY;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return SYMBL_OUTBOX_READY;
+  return SYMBL_OUTBOX_FAILED;
+}
 
-  fill_submission (upload, format, query, file, size, &call.submission);
-  if (conversation_id)
-    call.submission.conversation_id = conversation_id;
-  return call_with_retries (upload, submit, &call, callbacks, response,
-      cancellable, error);
+gboolean
+symbl_upload_send (SymblUpload * upload, SymblOutboxEntry * entry,
+    const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
+    SymblResponse * response, GCancellable * cancellable, GError ** error)
+{
+  SubmitCall call = { upload, entry, {
+          .endpoint = entry->endpoint,
+          .conversation_id = entry->conversation_id,
+          .query = entry->query,
+          .content_type = entry->content_type,
+          .file = entry->recording,
+          .size = entry->size,
+      }, callbacks, ids
+  };
+  GError *send_error = NULL;
+
+  if (call_with_retries (upload, submit, &call, callbacks, response,
+          cancellable, &send_error)) {
+    g_free (entry->result_conversation_id);
+    entry->result_conversation_id = g_strdup (ids->conversation_id);
+    g_free (entry->result_job_id);
+    entry->result_job_id = g_strdup (ids->job_id);
+    symbl_outbox_entry_set_state (entry, SYMBL_OUTBOX_DONE, NULL);
+    return TRUE;
+  }
+  symbl_outbox_entry_set_state (entry, state_after_failure (send_error,
+          response), send_error->message);
+  g_propagate_error (error, send_error);
+  return FALSE;
 }
 
 typedef struct

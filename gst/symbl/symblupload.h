@@ -11,6 +11,7 @@
 #include "symbljob.h"
 #include "symblmedia.h"
 #include "symbloptions.h"
+#include "symbloutbox.h"
 #include "symblretry.h"
 #include "symblsettings.h"
 
@@ -25,6 +26,8 @@ typedef enum
   SYMBL_UPLOAD_ERROR_NO_TOKEN,  /* no way to authenticate */
   SYMBL_UPLOAD_ERROR_SPOOL_DIR, /* recordings cannot be written there */
   SYMBL_UPLOAD_ERROR_CREDENTIALS,       /* the API refused the app's */
+  SYMBL_UPLOAD_ERROR_UNANSWERED,        /* the whole body went out, and no
+                                         * usable reply came back */
 } SymblUploadError;
 
 typedef struct _SymblUpload SymblUpload;
@@ -62,14 +65,23 @@ const gchar *symbl_upload_get_conversation_id (SymblUpload * upload);
 gchar *symbl_upload_describe (SymblUpload * upload,
     const SymblMediaFormat * format, const gchar * conversation_id);
 
-/* Sends the recording in @file to the endpoint for @format (a PUT when
- * appending to @conversation_id, or to the conversation-id setting),
- * retrying as the settings say: each attempt sends the whole file from
- * its start. @info tells what the query needs of the recording. On
- * failure @response holds what the last attempt got. */
-gboolean symbl_upload_run (SymblUpload * upload, const gchar * file,
-    guint64 size, const SymblMediaFormat * format,
-    const SymblStreamInfo * info, const gchar * conversation_id,
+/* Writes into @entry, the manifest of a recording of @format, where it
+ * goes (the endpoint; a PUT when appending to @conversation_id, or to
+ * the conversation-id setting) and the query exactly as it will be sent,
+ * from what @info tells of the recording. Saves nothing. */
+void symbl_upload_address (SymblUpload * upload, SymblOutboxEntry * entry,
+    const SymblMediaFormat * format, const SymblStreamInfo * info,
+    const gchar * conversation_id);
+
+/* Sends @entry's recording as its manifest says, retrying as the
+ * settings say: each attempt sends the whole file from its start. The
+ * manifest follows: sending (with the attempts), then done with the ids,
+ * failed with the error, or sent-no-reply. A failure once the whole body
+ * went out (no reply, or a reply broken off) may have left a job at
+ * Symbl: it is SYMBL_UPLOAD_ERROR_UNANSWERED and is never sent again
+ * here, since a second job would be billed. On failure @response holds
+ * what the last attempt got. */
+gboolean symbl_upload_send (SymblUpload * upload, SymblOutboxEntry * entry,
     const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
     SymblResponse * response, GCancellable * cancellable, GError ** error);
 

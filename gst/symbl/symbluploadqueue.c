@@ -7,11 +7,9 @@
 
 typedef struct
 {
-  gchar *path;
+  SymblOutboxEntry *entry;      /* its manifest, claimed */
   const SymblMediaFormat *format;
   GstClockTime duration;
-  SymblStreamInfo info;
-  gchar *channel_metadata;      /* info's, owned */
   guint index;
 } Segment;
 
@@ -28,6 +26,7 @@ struct _SymblUploadQueue
   gboolean failed;              /* a segment failed for good: stop there */
   gboolean stopping;
   guint next_index;
+  gchar *meeting_id;            /* what the segments' manifests share */
   gchar *conversation_id;       /* the first segment's */
   SymblJobIds last_ids;
 };
@@ -35,8 +34,7 @@ struct _SymblUploadQueue
 static void
 segment_free (Segment * segment)
 {
-  g_free (segment->path);
-  g_free (segment->channel_metadata);
+  symbl_outbox_entry_free (segment->entry);
   g_free (segment);
 }
 
@@ -48,10 +46,28 @@ file_size (const gchar * path)
   return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
+/* The meeting's conversation is known: the manifests of the segments
+ * waiting say so before the first one's goes, so that on disk there is
+ * always a way to it. Lock held. */
+static void
+address_waiting (SymblUploadQueue * queue)
+{
+  GList *l;
+
+  for (l = queue->pending.head; l; l = l->next) {
+    SymblOutboxEntry *entry = ((Segment *) l->data)->entry;
+
+    if (!entry->append_to_meeting)
+      continue;
+    entry->append_to_meeting = FALSE;
+    entry->conversation_id = g_strdup (queue->conversation_id);
+    symbl_outbox_entry_set_state (entry, entry->state, NULL);
+  }
+}
+
 /* Uploads @segment; lock not held. */
 static void
-upload_segment (SymblUploadQueue * queue, Segment * segment,
-    const gchar * conversation_id)
+upload_segment (SymblUploadQueue * queue, Segment * segment)
 {
   SymblUploadCallbacks callbacks = { queue->callbacks.on_retry, NULL, NULL,
     queue->callbacks.user_data
@@ -59,33 +75,35 @@ upload_segment (SymblUploadQueue * queue, Segment * segment,
   SymblResponse response = { 0, NULL, -1 };
   SymblJobIds ids = { NULL, NULL };
   g_autoptr (GError) error = NULL;
-  guint64 size = file_size (segment->path);
+  SymblOutboxEntry *entry = segment->entry;
   gboolean keep = symbl_upload_get_keep_spool (queue->upload);
 
-  if (symbl_upload_run (queue->upload, segment->path, size, segment->format,
-          &segment->info, conversation_id, &callbacks, &ids, &response,
+  if (symbl_upload_send (queue->upload, entry, &callbacks, &ids, &response,
           queue->cancellable, &error)) {
     /* Told before the segment leaves the queue, so that a drain returns
      * only once every job message is posted. */
-    queue->callbacks.uploaded (segment->index, &ids, segment->format, size,
-        segment->duration, keep ? segment->path : NULL,
+    queue->callbacks.uploaded (segment->index, &ids, segment->format,
+        entry->size, segment->duration, keep ? entry->recording : NULL,
         queue->callbacks.user_data);
-    if (!keep)
-      g_unlink (segment->path);
 
     g_mutex_lock (&queue->lock);
     g_queue_pop_head (&queue->pending);
-    if (!queue->conversation_id)
+    if (!queue->conversation_id) {
       queue->conversation_id = g_strdup (ids.conversation_id);
+      address_waiting (queue);
+    }
     symbl_job_ids_clear (&queue->last_ids);
     queue->last_ids.conversation_id = g_strdup (ids.conversation_id);
     queue->last_ids.job_id = g_strdup (ids.job_id);
     g_cond_broadcast (&queue->changed);
     g_mutex_unlock (&queue->lock);
+    if (!keep)
+      symbl_outbox_entry_remove (entry);
     segment_free (segment);
   } else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-    queue->callbacks.failed (segment->index, segment->path, segment->format,
-        conversation_id, error, &response, queue->callbacks.user_data);
+    queue->callbacks.failed (segment->index, entry->recording,
+        segment->format, entry->conversation_id, error, &response,
+        queue->callbacks.user_data);
     g_mutex_lock (&queue->lock);
     queue->failed = TRUE;
     g_cond_broadcast (&queue->changed);
@@ -102,16 +120,14 @@ run (gpointer data)
 
   g_mutex_lock (&queue->lock);
   while (!queue->stopping) {
-    g_autofree gchar *conversation_id = NULL;
     Segment *segment = g_queue_peek_head (&queue->pending);
 
     if (!segment || queue->failed) {
       g_cond_wait (&queue->changed, &queue->lock);
       continue;
     }
-    conversation_id = g_strdup (queue->conversation_id);
     g_mutex_unlock (&queue->lock);
-    upload_segment (queue, segment, conversation_id);
+    upload_segment (queue, segment);
     g_mutex_lock (&queue->lock);
   }
   g_mutex_unlock (&queue->lock);
@@ -126,6 +142,7 @@ symbl_upload_queue_new (SymblUpload * upload,
 
   queue->upload = upload;
   queue->callbacks = *callbacks;
+  queue->meeting_id = g_uuid_string_random ();
   queue->cancellable = g_cancellable_new ();
   g_mutex_init (&queue->lock);
   g_cond_init (&queue->changed);
@@ -134,23 +151,63 @@ symbl_upload_queue_new (SymblUpload * upload,
   return queue;
 }
 
+/* A manifest for segment @index, claimed and saved: a PUT to the
+ * meeting's conversation once known (or the conversation-id setting),
+ * else to the one segment 0 gets; segment 0 of a new meeting is a POST.
+ * Lock held. */
+static SymblOutboxEntry *
+new_entry (SymblUploadQueue * queue, const gchar * path, guint index,
+    const SymblMediaFormat * format, GstClockTime duration,
+    const SymblStreamInfo * info, GError ** error)
+{
+  SymblOutboxEntry *entry = symbl_outbox_entry_new (path, error);
+
+  if (!entry)
+    return NULL;
+  symbl_upload_address (queue->upload, entry, format, info,
+      queue->conversation_id);
+  entry->append_to_meeting = index > 0 && !entry->conversation_id;
+  entry->meeting_id = g_strdup (queue->meeting_id);
+  entry->segment_index = index;
+  entry->size = file_size (path);
+  entry->duration_s = GST_CLOCK_TIME_IS_VALID (duration) ?
+      (gdouble) duration / GST_SECOND : -1;
+  entry->state = SYMBL_OUTBOX_READY;
+  if (!symbl_outbox_entry_save (entry, error)) {
+    symbl_outbox_entry_free (entry);
+    return NULL;
+  }
+  return entry;
+}
+
 void
 symbl_upload_queue_push (SymblUploadQueue * queue, const gchar * path,
     const SymblMediaFormat * format, GstClockTime duration,
     const SymblStreamInfo * info)
 {
   Segment *segment = g_new0 (Segment, 1);
+  SymblResponse no_response = { 0, NULL, -1 };
+  g_autoptr (GError) error = NULL;
 
-  segment->path = g_strdup (path);
   segment->format = format;
   segment->duration = duration;
-  segment->info = *info;
-  segment->channel_metadata = g_strdup (info->channel_metadata);
-  segment->info.channel_metadata = segment->channel_metadata;
 
   g_mutex_lock (&queue->lock);
   segment->index = queue->next_index++;
-  g_queue_push_tail (&queue->pending, segment);
+  segment->entry = new_entry (queue, path, segment->index, format, duration,
+      info, &error);
+  if (segment->entry) {
+    g_queue_push_tail (&queue->pending, segment);
+  } else {
+    /* Nothing is sent out of order: the segments after it wait too. */
+    queue->failed = TRUE;
+    g_mutex_unlock (&queue->lock);
+    queue->callbacks.failed (segment->index, path, format,
+        queue->conversation_id, error, &no_response,
+        queue->callbacks.user_data);
+    g_mutex_lock (&queue->lock);
+    g_free (segment);
+  }
   g_cond_broadcast (&queue->changed);
   g_mutex_unlock (&queue->lock);
 }
@@ -196,13 +253,14 @@ symbl_upload_queue_free (SymblUploadQueue * queue)
   g_thread_join (queue->thread);
 
   while ((segment = g_queue_pop_head (&queue->pending))) {
-    g_ptr_array_add (kept, g_steal_pointer (&segment->path));
+    g_ptr_array_add (kept, g_strdup (segment->entry->recording));
     segment_free (segment);
   }
   g_ptr_array_add (kept, NULL);
 
   symbl_job_ids_clear (&queue->last_ids);
   g_free (queue->conversation_id);
+  g_free (queue->meeting_id);
   g_object_unref (queue->cancellable);
   g_cond_clear (&queue->changed);
   g_mutex_clear (&queue->lock);

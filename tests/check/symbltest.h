@@ -88,7 +88,7 @@ gdouble symbl_test_estimate_frequency (GBytes * samples);
 /* A TCP port on 127.0.0.1 where nothing listens: connections are refused. */
 guint symbl_test_closed_port (void);
 
-/* Number of files in the spool directory. */
+/* Number of recordings in the spool directory (manifests aside). */
 guint symbl_test_count_spool_files (SymblTest * t);
 
 /* @us microseconds, stretched for slow runs (valgrind, sanitizers) by the
