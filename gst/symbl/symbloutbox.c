@@ -120,8 +120,7 @@ to_json (SymblOutboxEntry * entry)
   json_builder_set_member_name (builder, "attempts");
   json_builder_add_int_value (builder, entry->attempts);
   add_string (builder, "last-error", entry->last_error);
-  add_string (builder, "result-conversation-id",
-      entry->result_conversation_id);
+  add_string (builder, "result-conversation-id", entry->result_conversation_id);
   add_string (builder, "result-job-id", entry->result_job_id);
   json_builder_end_object (builder);
 
@@ -254,8 +253,7 @@ from_json (SymblOutboxEntry * entry, const gchar * manifest_path,
   name = dup_member (object, "recording");
   state = dup_member (object, "state");
   /* The recording is beside its manifest, whatever the manifest says. */
-  if (!name || strchr (name, '/') || !state_from_string (state,
-          &entry->state))
+  if (!name || strchr (name, '/') || !state_from_string (state, &entry->state))
     goto malformed;
 
   dir = g_path_get_dirname (manifest_path);

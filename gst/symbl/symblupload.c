@@ -311,8 +311,7 @@ submit (const gchar * token, gpointer user_data, SymblResponse * response,
     g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNANSWERED,
         "the whole recording was sent, but no usable reply came back (%s): "
         "Symbl may have created a job for it, so it is not sent again "
-        "automatically (a second job would be billed)",
-        submit_error->message);
+        "automatically (a second job would be billed)", submit_error->message);
     g_error_free (submit_error);
   } else {
     g_propagate_error (error, submit_error);

@@ -1,0 +1,279 @@
+/* A recording is never orphaned: a manifest beside it says where it goes,
+ * and symbl-outbox finishes it after a crash, once, in order, and never
+ * sends again what may already have made a job. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include "symbltest.h"
+
+static SymblTest t;
+
+/* The environment of a program run by a test: the server's token, no
+ * proxy (as the suite's), the plugin under test. */
+static gchar **
+child_env (void)
+{
+  gchar **envp = g_get_environ ();
+
+  envp = g_environ_setenv (envp, "SYMBL_ACCESS_TOKEN", TEST_TOKEN, TRUE);
+  envp = g_environ_unsetenv (envp, "SYMBL_API_URL");
+  return envp;
+}
+
+/* Runs symbl-outbox @args (a NULL-terminated list) on the test's spool
+ * directory; returns its exit status and what it printed. */
+static gint
+outbox (gchar ** out, const gchar * first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) envp = child_env ();
+  g_autofree gchar *err = NULL;
+  const gchar *arg;
+  gint status;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) SYMBL_OUTBOX);
+  va_start (args, first);
+  for (arg = first; arg; arg = va_arg (args, const gchar *))
+      g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer) "--spool-dir");
+  g_ptr_array_add (argv, t.spool_dir);
+  g_ptr_array_add (argv, NULL);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv->pdata, envp, 0, NULL,
+          NULL, out, &err, &status, NULL));
+  if (err && *err)
+    g_print ("symbl-outbox said: %s", err);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* gst-launch-1.0 recording live audio into symblsink in a process of its
+ * own, killed with SIGKILL after @ms milliseconds. */
+static void
+record_and_kill (const gchar * sink, guint ms)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  g_autofree gchar *line = g_strdup_printf ("gst-launch-1.0 -q audiotestsrc "
+      "is-live=true samplesperbuffer=160 ! audio/x-raw,rate=16000,channels=1 "
+      "! %s %s", sink, props);
+  g_auto (GStrv) argv = NULL;
+  g_auto (GStrv) envp = child_env ();
+  GPid pid;
+  gint status;
+
+  fail_unless (g_shell_parse_argv (line, NULL, &argv, NULL));
+  fail_unless (g_spawn_async (NULL, argv, envp, G_SPAWN_SEARCH_PATH |
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL));
+  g_usleep (symbl_test_us (ms * 1000));
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+  g_spawn_close_pid (pid);
+}
+
+/* The manifests in the spool directory, parsed. */
+static GPtrArray *
+manifests (void)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify)
+      json_node_unref);
+  g_autoptr (GDir) dir = g_dir_open (t.spool_dir, 0, NULL);
+  const gchar *name;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *path = g_build_filename (t.spool_dir, name, NULL);
+    g_autofree gchar *text = NULL;
+    JsonNode *root;
+
+    if (!g_str_has_suffix (name, ".json"))
+      continue;
+    fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+    root = json_from_string (text, NULL);
+    fail_unless (root && JSON_NODE_HOLDS_OBJECT (root), "%s", path);
+    g_ptr_array_add (all, root);
+  }
+  return all;
+}
+
+static const gchar *
+member (JsonNode * manifest, const gchar * name)
+{
+  return json_object_get_string_member_with_default (json_node_get_object
+      (manifest), name, NULL);
+}
+
+/* A crash while recording leaves the recording and its manifest, which
+ * says it was being recorded; symbl-outbox sends it, once. */
+GST_START_TEST (test_a_kill_while_recording_is_finished_later)
+{
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *listed = NULL;
+  g_autofree gchar *sent = NULL;
+  SymblRecordedRequest *request;
+
+  record_and_kill ("symblsink", 4000);
+  found = manifests ();
+  fail_unless_equals_int (found->len, 1);
+  fail_unless_equals_string (member (found->pdata[0], "state"), "recording");
+  fail_unless_equals_string (member (found->pdata[0], "endpoint"), "audio");
+  fail_unless_equals_string (member (found->pdata[0], "method"), "POST");
+  fail_if (strstr (json_to_string (found->pdata[0], FALSE), TEST_TOKEN));
+
+  fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
+  fail_unless (strstr (listed, "\trecording\t") != NULL, "%s", listed);
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+
+  request = symbl_test_the_request (&t);
+  fail_unless (strstr (sent, "conversation-id=") != NULL, "%s", sent);
+  fail_unless (strstr (sent, "job-id=") != NULL, "%s", sent);
+  fail_unless_equals_string (request->method, "POST");
+  fail_unless (request->body_length > 0);
+  /* Sent: nothing left to send. */
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+  g_ptr_array_unref (manifests ());
+  symbl_recorded_request_free (request);
+}
+
+GST_END_TEST;
+
+/* Once the whole body went out and no reply came, a resend could bill a
+ * second job: send leaves it, listed, until told. */
+GST_START_TEST (test_sent_no_reply_waits_to_be_told)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 "
+      "samplesperbuffer=1600 ! audio/x-raw,rate=16000,channels=1 ! "
+      "symblsink timeout=1 %s", props);
+  GList *messages;
+  g_autofree gchar *listed = NULL;
+  g_autofree gchar *skipped = NULL;
+  g_autofree gchar *resent = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, "stall=2000",
+          NULL));
+  messages = symbl_test_run (pipeline, 60);
+  symbl_test_expect_error (messages, "Symbl may have created a job");
+  fail_unless (symbl_local_server_wait_requests (t.server, 1,
+          symbl_test_us (10 * G_USEC_PER_SEC) / 1000));
+  symbl_local_server_clear_requests (t.server);
+
+  fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
+  fail_unless (strstr (listed, "\tsent-no-reply\t1 attempt\t") != NULL, "%s",
+      listed);
+  fail_unless_equals_int (outbox (&skipped, "send", NULL), 0);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 1);
+
+  fail_unless_equals_int (outbox (&resent, "send", "--resend-unanswered",
+          NULL), 0);
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  fail_unless (strstr (resent, "conversation-id=") != NULL, "%s", resent);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Recordings that failed (Symbl refused them), kept with their manifests:
+ * @n of them. */
+static void
+keep_refused_recordings (guint n)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  guint i;
+
+  g_autofree gchar *fault = g_strdup_printf ("status=400,count=%u", n);
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, fault, NULL));
+  for (i = 0; i < n; i++) {
+    GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=3 "
+        "samplesperbuffer=1600 ! audio/x-raw,rate=16000,channels=1 ! "
+        "symblsink %s", props);
+    GList *messages = symbl_test_run (pipeline, 60);
+
+    symbl_test_expect_error (messages, "HTTP 400");
+    symbl_test_messages_free (messages);
+    gst_object_unref (pipeline);
+  }
+  symbl_local_server_clear_requests (t.server);
+}
+
+/* Two senders at once: each recording goes in exactly one request. */
+GST_START_TEST (test_two_senders_send_each_once)
+{
+  const gchar *argv[] = { SYMBL_OUTBOX, "send", "--spool-dir", t.spool_dir,
+    NULL
+  };
+  g_auto (GStrv) envp = child_env ();
+  g_autoptr (GPtrArray) requests = NULL;
+  GPid pids[2];
+  guint i;
+
+  keep_refused_recordings (6);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 6);
+  for (i = 0; i < 2; i++)
+    fail_unless (g_spawn_async (NULL, (gchar **) argv, envp,
+            G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+            G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pids[i], NULL));
+  for (i = 0; i < 2; i++) {
+    waitpid (pids[i], NULL, 0);
+    g_spawn_close_pid (pids[i]);
+  }
+
+  /* One request each, whichever sender took it. */
+  requests = symbl_test_requests (&t, 6);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+}
+
+GST_END_TEST;
+
+/* Manifests say where recordings go, never with what key. */
+GST_START_TEST (test_no_secret_in_a_manifest)
+{
+  const gchar *secret = SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET;
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=3 "
+      "samplesperbuffer=1600 ! audio/x-raw,rate=16000,channels=1 ! "
+      "symblsink api-url=%s spool-dir=%s keep-spool=true app-id=%s "
+      "app-secret=%s", symbl_local_server_get_url (t.server), t.spool_dir,
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID, secret);
+  GList *messages;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autofree gchar *manifest_text = NULL;
+  g_autofree gchar *path = NULL;
+
+  messages = symbl_test_run (pipeline, 60);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  found = manifests ();
+  fail_unless_equals_int (found->len, 1);
+  manifest_text = json_to_string (found->pdata[0], FALSE);
+  fail_unless_equals_string (member (found->pdata[0], "state"), "done");
+  fail_unless_equals_string (member (found->pdata[0], "app-id"),
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_ID);
+  fail_if (strstr (manifest_text, secret), "%s", manifest_text);
+  fail_if (strstr (manifest_text, "Bearer"), "%s", manifest_text);
+
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static Suite *
+outbox_suite (void)
+{
+  Suite *s = suite_create ("outbox");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  symbl_test_add_fixture (tc, &t);
+  tcase_add_test (tc, test_a_kill_while_recording_is_finished_later);
+  tcase_add_test (tc, test_sent_no_reply_waits_to_be_told);
+  tcase_add_test (tc, test_two_senders_send_each_once);
+  tcase_add_test (tc, test_no_secret_in_a_manifest);
+  return s;
+}
+
+GST_CHECK_MAIN (outbox);
