@@ -48,8 +48,10 @@ pluginsdir=$(pkg-config --variable=pluginsdir gstreamer-1.0)
 install system --prefix "$gst_prefix" --libdir lib
 [ -f "$work/system$pluginsdir/libgstsymbl.so" ] ||
   fail "not in $pluginsdir: $(cd "$work/system" && find . -name '*.so')"
-[ -x "$work/system$gst_prefix/bin/symbl-local-server" ] ||
-  fail "symbl-local-server is not in $gst_prefix/bin"
+for program in symbl-local-server symbl-outbox; do
+  [ -x "$work/system$gst_prefix/bin/$program" ] ||
+    fail "$program is not in $gst_prefix/bin"
+done
 expect_elements system GST_PLUGIN_SYSTEM_PATH_1_0="$work/system$pluginsdir"
 
 install opt --prefix /opt/gst-symbl --libdir lib

@@ -53,7 +53,7 @@ echo "built $(basename "$deb")"
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 plugin=usr/lib/$multiarch/gstreamer-1.0/libgstsymbl.so
 dpkg-deb -c "$deb" >"$work/contents"
-for file in "$plugin" usr/bin/symbl-local-server; do
+for file in "$plugin" usr/bin/symbl-local-server usr/bin/symbl-outbox; do
   grep -q " \./$file\$" "$work/contents" ||
     fail "$file is not in the package: $(cat "$work/contents")"
 done
