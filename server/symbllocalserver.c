@@ -19,6 +19,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -48,6 +50,9 @@ struct _SymblLocalServer
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *soup;
+  GSocket *listener;
+  GSource *accept_source;
+  GTlsCertificate *certificate;
   SymblLocalAccount *account;
   GList *stalled;               /* StalledRequest */
   guint body_counter;
@@ -540,49 +545,117 @@ make_url (GInetAddress * address, guint port, gboolean https)
       "%s://%s:%u", https ? "https" : "http", host, port);
 }
 
+/* Connections are accepted here and handed to libsoup, rather than by
+ * soup_server_listen_socket (): libsoup 3.2's listener keeps a reference
+ * to every socket it accepts, and a connection whose close fails (an
+ * operation is still pending on it, as after "Expect: 100-continue")
+ * closes its socket only when the last reference goes. Each such
+ * connection stayed in CLOSE-WAIT until the server stopped. */
+static GIOStream *
+new_connection_stream (SymblLocalServer * server, GSocket * socket,
+    GError ** error)
+{
+  GIOStream *plain = G_IO_STREAM
+      (g_socket_connection_factory_create_connection (socket));
+  GIOStream *tls;
+
+  if (!server->certificate)
+    return plain;
+  tls = g_tls_server_connection_new (plain, server->certificate, error);
+  g_object_unref (plain);
+  if (tls)
+    g_object_set (tls, "require-close-notify", FALSE, NULL);
+  return tls;
+}
+
+static gboolean
+accept_connection (SymblLocalServer * server, GError ** error)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GIOStream) stream = NULL;
+  g_autoptr (GSocketAddress) local = NULL;
+  g_autoptr (GSocketAddress) remote = NULL;
+
+  if (!(socket = g_socket_accept (server->listener, NULL, error)))
+    return FALSE;
+  /* As libsoup's own listener does: answers go out as they are written */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  return (stream = new_connection_stream (server, socket, error)) &&
+      (local = g_socket_get_local_address (socket, error)) &&
+      (remote = g_socket_get_remote_address (socket, error)) &&
+      soup_server_accept_iostream (server->soup, stream, local, remote, error);
+}
+
+static gboolean
+on_incoming_connection (GSocket * listener, GIOCondition condition,
+    gpointer user_data)
+{
+  SymblLocalServer *server = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* A client that gave up before its turn is no one's business */
+  if (!accept_connection (server, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    g_warning ("symbl-local-server: cannot accept a connection: %s",
+        error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+listen_on (SymblLocalServer * server, GInetAddress * inet_address,
+    GError ** error)
+{
+  g_autoptr (GSocketAddress) address =
+      g_inet_socket_address_new (inet_address, server->port);
+
+  server->listener = g_socket_new (g_inet_address_get_family (inet_address),
+      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (!server->listener)
+    return FALSE;
+  g_socket_set_blocking (server->listener, FALSE);
+  g_socket_set_listen_backlog (server->listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (server->listener, address, TRUE, error) ||
+      !g_socket_listen (server->listener, error))
+    return FALSE;
+
+  server->accept_source = g_socket_create_source (server->listener, G_IO_IN,
+      NULL);
+  g_source_set_callback (server->accept_source,
+      (GSourceFunc) G_CALLBACK (on_incoming_connection), server, NULL);
+  g_source_attach (server->accept_source, server->context);
+  return TRUE;
+}
+
 static gboolean
 start_listening (SymblLocalServer * server, GError ** error)
 {
-  SoupServerListenOptions listen_options = 0;
-  g_autoptr (GTlsCertificate) certificate = NULL;
   g_autoptr (GInetAddress) inet_address = NULL;
-  g_autoptr (GSocketAddress) address = NULL;
   g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GSocket) socket = NULL;
 
   if (server->tls_cert_file) {
-    certificate = g_tls_certificate_new_from_files (server->tls_cert_file,
+    server->certificate =
+        g_tls_certificate_new_from_files (server->tls_cert_file,
         server->tls_key_file, error);
-    if (!certificate)
+    if (!server->certificate)
       return FALSE;
-    listen_options |= SOUP_SERVER_LISTEN_HTTPS;
   }
   if (!(inet_address = parse_address (server->address, error)))
     return FALSE;
 
-  server->soup = soup_server_new ("server-header", "symbl-local-server ",
-      "tls-certificate", certificate, NULL);
+  server->soup = soup_server_new ("server-header", "symbl-local-server ", NULL);
   soup_server_add_early_handler (server->soup, NULL, on_request_headers,
       server, NULL);
   soup_server_add_handler (server->soup, NULL, on_request_body, server, NULL);
   g_signal_connect (server->soup, "request-aborted",
       G_CALLBACK (on_request_aborted), server);
 
-  address = g_inet_socket_address_new (inet_address, server->port);
-  socket = g_socket_new (g_inet_address_get_family (inet_address),
-      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
-  if (!socket)
-    return FALSE;
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-  if (!g_socket_bind (socket, address, TRUE, error) ||
-      !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (server->soup, socket, listen_options,
-          error) || !(bound = g_socket_get_local_address (socket, error)))
+  if (!listen_on (server, inet_address, error) ||
+      !(bound = g_socket_get_local_address (server->listener, error)))
     return FALSE;
 
   server->url = make_url (inet_address,
       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
-      certificate != NULL);
+      server->certificate != NULL);
   return TRUE;
 }
 
@@ -590,6 +663,15 @@ static void
 stop_serving (SymblLocalServer * server)
 {
   drop_stalled_requests (server);
+  if (server->accept_source) {
+    g_source_destroy (server->accept_source);
+    g_clear_pointer (&server->accept_source, g_source_unref);
+  }
+  if (server->listener) {
+    g_socket_close (server->listener, NULL);
+    g_clear_object (&server->listener);
+  }
+  g_clear_object (&server->certificate);
   if (server->soup) {
     soup_server_disconnect (server->soup);
     g_clear_object (&server->soup);

@@ -1546,6 +1546,62 @@ test_no_descriptor_leak (Fixture * f, gconstpointer data)
   g_assert_cmpuint (count_open_files (), <, before + 10);
 }
 
+static guint
+count_open_sockets (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  const gchar *name;
+  guint n = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *path = g_build_filename ("/proc/self/fd", name, NULL);
+    g_autofree gchar *target = g_file_read_link (path, NULL);
+
+    if (target && g_str_has_prefix (target, "socket:"))
+      n++;
+  }
+  return n;
+}
+
+/* One upload the way symbluploadsink sends it: a session of its own,
+ * "Expect: 100-continue", and the session gone once the answer is in */
+static void
+upload_in_own_session (Fixture * f)
+{
+  g_autoptr (SoupSession) session = new_session ();
+  g_autoptr (GBytes) wav = make_wav (160);
+  Reply reply = { 0, };
+
+  send_with (session, symbl_local_server_get_url (f->server), &(Request) {
+      .method = "POST",.path = "/v1/process/audio",.token =
+        TOKEN,.content_type = "audio/wav",.body = wav,.expect_continue = TRUE}
+      , &reply);
+  g_assert_no_error (reply.error);
+  g_assert_cmpuint (reply.status, ==, 201);
+  reply_clear (&reply);
+}
+
+/* A development server runs for days: a thousand uploads leave it with
+ * no more sockets than it had after the first fifty */
+static void
+test_sockets_stay_bounded (Fixture * f, gconstpointer data)
+{
+  guint after_first, i;
+
+  if (!g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR)) {
+    g_test_skip ("no /proc/self/fd");
+    return;
+  }
+  for (i = 0; i < 50; i++)
+    upload_in_own_session (f);
+  g_assert_true (symbl_local_server_wait_requests (f->server, 50, WAIT_MS));
+  after_first = count_open_sockets ();
+  for (; i < 1000; i++)
+    upload_in_own_session (f);
+  g_assert_true (symbl_local_server_wait_requests (f->server, 1000, WAIT_MS));
+  g_assert_cmpuint (count_open_sockets (), <=, after_first + 5);
+}
+
 /* Start options */
 
 static void
@@ -1730,6 +1786,7 @@ main (int argc, char **argv)
   ADD ("local-endpoints", NULL, test_local_endpoints);
   ADD ("concurrent-uploads", NULL, test_concurrent_uploads);
   ADD ("no-descriptor-leak", NULL, test_no_descriptor_leak);
+  ADD ("sockets-stay-bounded", NULL, test_sockets_stay_bounded);
 #undef ADD
   g_test_add_func ("/server/start-errors", test_start_errors);
   g_test_add_func ("/server/user-store-dir", test_user_store_dir);

@@ -27,6 +27,7 @@
 #include "symbloptions.h"
 #include "symblsettings.h"
 #include "symblspool.h"
+#include "symblwavrepair.h"
 #include "symblupload.h"
 #include "symbluploadqueue.h"
 #include "symbltrackers.h"
@@ -345,11 +346,34 @@ post_write_error (GstSymblUploadSink * self, GError * error)
   symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
 }
 
+/* Notes @buffer's times; returns how far it moves the recording's end: its
+ * duration, or the time since the previous buffer's end; 0 untimed. */
+static GstClockTime
+advance_end_time (GstSymblUploadSink * self, GstBuffer * buffer)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime previous_end = self->end_time;
+  GstClockTime end;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return 0;
+  end = pts;
+  if (GST_BUFFER_DURATION_IS_VALID (buffer))
+    end += GST_BUFFER_DURATION (buffer);
+  if (!GST_CLOCK_TIME_IS_VALID (self->first_time) || pts < self->first_time)
+    self->first_time = pts;
+  if (!GST_CLOCK_TIME_IS_VALID (previous_end))
+    previous_end = pts;
+  else if (end <= previous_end)
+    return 0;
+  self->end_time = end;
+  return end - previous_end;
+}
+
 static GstFlowReturn
 gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
-  GstClockTime pts = GST_BUFFER_PTS (buffer);
   GError *error = NULL;
   GstMapInfo map;
   gboolean written;
@@ -362,22 +386,13 @@ gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
         ("could not map a buffer"));
     return GST_FLOW_ERROR;
   }
-  written = symbl_spool_write (self->spool, map.data, map.size, &error);
+  written = symbl_spool_write (self->spool, map.data, map.size,
+      advance_end_time (self, buffer), &error);
   gst_buffer_unmap (buffer, &map);
   if (!written) {
     post_write_error (self, error);
     g_error_free (error);
     return GST_FLOW_ERROR;
-  }
-
-  if (GST_CLOCK_TIME_IS_VALID (pts)) {
-    GstClockTime end = pts;
-    if (GST_BUFFER_DURATION_IS_VALID (buffer))
-      end += GST_BUFFER_DURATION (buffer);
-    if (!GST_CLOCK_TIME_IS_VALID (self->first_time) || pts < self->first_time)
-      self->first_time = pts;
-    if (!GST_CLOCK_TIME_IS_VALID (self->end_time) || end > self->end_time)
-      self->end_time = end;
   }
   return GST_FLOW_OK;
 }
@@ -555,6 +570,26 @@ on_retry (guint attempt, guint max_attempts, const GError * error,
           attempt, of, error->message, delay), NULL);
 }
 
+/* A WAV cut short by a crash (a kept recording fed back through filesrc)
+ * still has wavenc's placeholder sizes: Symbl would hear what they say,
+ * not what the file holds. */
+static gboolean
+repair_cut_short_wav (GstSymblUploadSink * self, GError ** error)
+{
+  const gchar *path = symbl_spool_get_path (self->spool);
+  gboolean repaired;
+
+  if (self->format != symbl_media_format_from_name ("wav"))
+    return TRUE;
+  if (!symbl_wav_repair (path, &repaired, error))
+    return FALSE;
+  if (repaired)
+    GST_ELEMENT_INFO (self, STREAM, FORMAT, ("The WAV header did not match "
+            "the recording's length, as after a crash: its sizes were "
+            "repaired from the file's size before the upload"), (NULL));
+  return TRUE;
+}
+
 /* Closes the spool and works out what it holds. FALSE: nothing to upload
  * (an error is posted). */
 static gboolean
@@ -583,6 +618,9 @@ finish_recording (GstSymblUploadSink * self)
             &error))
       goto failed;
   }
+
+  if (!repair_cut_short_wav (self, &error))
+    goto failed;
 
   if (symbl_media_is_empty (self->format, symbl_spool_get_size (self->spool))) {
     GST_ELEMENT_ERROR (self, STREAM, FAILED,

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 
 #define SPOOL_BUFFER_SIZE (64 * 1024)
+/* At most this much of the stream waits in memory */
+#define SPOOL_MAX_UNWRITTEN_NS (G_GUINT64_CONSTANT (1000000000))
 
 struct _SymblSpool
 {
@@ -14,6 +16,7 @@ struct _SymblSpool
   gint fd;
   guint8 *buffer;               /* SPOOL_BUFFER_SIZE bytes, or NULL once closed */
   gsize buffered;
+  guint64 buffered_ns;          /* stream time the buffered bytes cover */
   guint64 position;             /* where the next byte goes */
   guint64 size;
 };
@@ -91,12 +94,13 @@ flush (SymblSpool * spool, GError ** error)
   gsize buffered = spool->buffered;
 
   spool->buffered = 0;
+  spool->buffered_ns = 0;
   return write_all (spool, spool->buffer, buffered, error);
 }
 
 gboolean
 symbl_spool_write (SymblSpool * spool, const guint8 * data, gsize size,
-    GError ** error)
+    guint64 covers_ns, GError ** error)
 {
   g_return_val_if_fail (spool->buffer != NULL, FALSE);
 
@@ -111,6 +115,9 @@ symbl_spool_write (SymblSpool * spool, const guint8 * data, gsize size,
 
   memcpy (spool->buffer + spool->buffered, data, size);
   spool->buffered += size;
+  spool->buffered_ns += covers_ns;
+  if (spool->buffered_ns >= SPOOL_MAX_UNWRITTEN_NS)
+    return flush (spool, error);
   return TRUE;
 }
 

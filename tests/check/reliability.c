@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include "symbltest.h"
@@ -397,6 +398,147 @@ GST_START_TEST (test_disk_full_while_spooling)
 
 GST_END_TEST;
 
+/* The first file that appears in @dir, waiting up to 10 s; NULL if none */
+static gchar *
+wait_for_file (const gchar * dir)
+{
+  gint64 end = g_get_monotonic_time () + symbl_test_us (10 * G_USEC_PER_SEC);
+
+  do {
+    g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
+    const gchar *name = listing ? g_dir_read_name (listing) : NULL;
+
+    if (name)
+      return g_build_filename (dir, name, NULL);
+    g_usleep (10 * 1000);
+  } while (g_get_monotonic_time () < end);
+  return NULL;
+}
+
+/* Runs gst-launch-1.0 @pipeline_text in a process of its own and kills it
+ * with SIGKILL @recording_us after its first file appears in @dir, as a
+ * crash would; returns that file, left as the crash left it. */
+static gchar *
+record_then_kill (const gchar * pipeline_text, const gchar * dir,
+    gint64 recording_us)
+{
+  g_autofree gchar *command = g_strdup_printf ("gst-launch-1.0 -q %s",
+      pipeline_text);
+  g_auto (GStrv) argv = NULL;
+  g_autoptr (GError) error = NULL;
+  gchar *path;
+  GPid pid;
+
+  fail_unless (g_shell_parse_argv (command, NULL, &argv, &error));
+  fail_unless (g_spawn_async (NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error), "%s",
+      error ? error->message : "?");
+  path = wait_for_file (dir);
+  if (path)
+    g_usleep (recording_us);
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  fail_unless (path != NULL, "gst-launch-1.0 %s wrote nothing", pipeline_text);
+  return path;
+}
+
+static guint64
+size_of (const gchar * path)
+{
+  struct stat st;
+
+  fail_unless (g_stat (path, &st) == 0, "%s", path);
+  return st.st_size;
+}
+
+static guint32
+le32_at (const gchar * path, gsize offset)
+{
+  g_autofree gchar *contents = NULL;
+  gsize length;
+  const guint8 *at;
+
+  fail_unless (g_file_get_contents (path, &contents, &length, NULL));
+  fail_unless (length >= offset + 4);
+  at = (const guint8 *) contents + offset;
+  return at[0] | (at[1] << 8) | (at[2] << 16) | ((guint32) at[3] << 24);
+}
+
+/* 16 kHz mono S16LE, as symblsink records speech, in wavenc's 44-byte
+ * header */
+#define WAV_HEADER_SIZE 44
+#define WAV_BYTES_PER_SECOND 32000
+#define LIVE_SPEECH "audiotestsrc is-live=true samplesperbuffer=160 ! " \
+  "audio/x-raw,rate=16000,channels=1"
+
+/* A WAV cut short by kill -9 keeps wavenc's placeholder sizes
+ * (0x7fff0000 bytes of data); uploaded again through filesrc, as
+ * docs/reliability.md says, Symbl gets a header that tells the truth. */
+GST_START_TEST (test_wav_cut_short_by_a_crash_is_repaired)
+{
+  g_autofree gchar *dir = g_build_filename (t.spool_dir, "crashed", NULL);
+  g_autofree gchar *launch = g_strdup_printf (LIVE_SPEECH " ! wavenc ! "
+      "filesink buffer-mode=unbuffered location=%s/meeting.wav", dir);
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  g_autofree gchar *kept = NULL;
+  SymblRecordedRequest *request;
+  GstElement *pipeline;
+  GList *messages;
+  guint64 size, audio_bytes;
+  GstClockTime duration;
+
+  g_mkdir_with_parents (dir, 0700);
+  kept = record_then_kill (launch, dir, 500 * G_TIME_SPAN_MILLISECOND);
+  size = size_of (kept);
+  fail_unless (size > WAV_HEADER_SIZE);
+  fail_unless_equals_uint64 (le32_at (kept, 40), 0x7fff0000);
+  audio_bytes = (size - WAV_HEADER_SIZE) & ~G_GUINT64_CONSTANT (1);
+
+  pipeline = symbl_test_pipeline ("filesrc location=%s ! symbluploadsink %s",
+      kept, props);
+  messages = symbl_test_run (pipeline, 60);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ERROR, NULL) == NULL);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+          "symbl-job") != NULL);
+
+  /* Every byte went, and the header now says what they hold */
+  request = symbl_test_the_request (&t);
+  fail_unless_equals_uint64 (request->body_length, size);
+  fail_unless_equals_uint64 (le32_at (request->body_path, 4), size - 8);
+  fail_unless_equals_uint64 (le32_at (request->body_path, 40), audio_bytes);
+  duration = symbl_test_discover (request->body_path, NULL);
+  fail_unless_equals_uint64 (duration, gst_util_uint64_scale (audio_bytes,
+          GST_SECOND, WAV_BYTES_PER_SECOND));
+
+  symbl_recorded_request_free (request);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* symblsink killed while recording keeps all but the last second, however
+ * low the byte rate: at 32 kB/s, two seconds fit in one 64 KiB write
+ * buffer, which used to be lost whole. */
+GST_START_TEST (test_kill_while_recording_loses_at_most_a_second)
+{
+  const gint64 recorded_s = 2;
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  g_autofree gchar *launch = g_strdup_printf (LIVE_SPEECH " ! symblsink %s",
+      props);
+  g_autofree gchar *kept = record_then_kill (launch, t.spool_dir,
+      recorded_s * G_USEC_PER_SEC);
+  guint64 size = size_of (kept);
+
+  fail_unless (size >= WAV_HEADER_SIZE + (recorded_s - 1) *
+      WAV_BYTES_PER_SECOND, "%s holds %" G_GUINT64_FORMAT " bytes after %"
+      G_GINT64_FORMAT " s of recording", kept, size, recorded_s);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_spool_file_is_private)
 {
   GList *messages = record ("");
@@ -563,6 +705,8 @@ reliability_suite (void)
   tcase_add_test (tc, test_stop_during_backoff);
   tcase_add_test (tc, test_unwritable_spool_dir);
   tcase_add_test (tc, test_disk_full_while_spooling);
+  tcase_add_test (tc, test_wav_cut_short_by_a_crash_is_repaired);
+  tcase_add_test (tc, test_kill_while_recording_loses_at_most_a_second);
   tcase_add_test (tc, test_spool_file_is_private);
   tcase_add_test (tc, test_user_agent);
   tcase_add_test (tc, test_tls_is_verified);
