@@ -20,6 +20,7 @@
 #include "symbloutbox.h"
 #include "symblsettings.h"
 #include "symblupload.h"
+#include "symblwavrepair.h"
 
 static gchar *spool_dir;
 static gchar *api_url;
@@ -155,7 +156,7 @@ send_entry (GHashTable * uploaders, GPtrArray * entries,
   SymblResponse response = { 0, NULL, -1 };
   SymblJobIds ids = { NULL, NULL };
   SymblUpload *upload;
-  gboolean ok;
+  gboolean ok, repaired;
 
   if (entry->append_to_meeting) {
     entry->conversation_id = meeting_conversation (entries, entry);
@@ -171,7 +172,13 @@ send_entry (GHashTable * uploaders, GPtrArray * entries,
   upload = uploader_for (uploaders, url && *url ? url : entry->api_url, error);
   if (!upload)
     return FALSE;
-  /* What is on disk is what goes, even if a crash cut it short. */
+  /* What is on disk is what goes, even if a crash cut it short: then a
+   * WAV's header still holds wavenc's placeholder sizes. */
+  if (!symbl_wav_repair (entry->recording, &repaired, error))
+    return FALSE;
+  if (repaired)
+    printf ("repaired the WAV header of %s from its size\n",
+        entry->recording);
   entry->size = file_size (entry->recording);
   printf ("sending %s (%" G_GUINT64_FORMAT " bytes)\n", entry->recording,
       entry->size);

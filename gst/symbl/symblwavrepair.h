@@ -12,6 +12,7 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
+
 /* If @path is a WAV file whose RIFF or data chunk claims more bytes than
  * the file holds, or whose data chunk claims none though audio follows,
  * rewrites both sizes in place from the file's size: RIFF = file size - 8,
@@ -19,7 +20,7 @@ G_BEGIN_DECLS
  * @repaired says whether it did. Files that are not WAV, or whose header
  * agrees with their size, are left as they are. FALSE (with @error naming
  * the file) only when the file cannot be read or written. */
-    gboolean symbl_wav_repair (const gchar * path, gboolean * repaired,
+gboolean symbl_wav_repair (const gchar * path, gboolean * repaired,
     GError ** error);
 
 G_END_DECLS
