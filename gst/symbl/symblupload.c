@@ -2,11 +2,13 @@
 #include "symblupload.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "symbltoken.h"
+#include "symblvalues.h"
 
 GQuark
 symbl_upload_error_quark (void)
@@ -52,7 +54,7 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
   }
   if (token) {
     /* Refuse what would break or forge a header, without echoing it. */
-    if (!symbl_client_is_token (token)) {
+    if (!symbl_values_is_token (token, strlen (token))) {
       g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
           "The token in %s has spaces or characters that an HTTP header "
           "cannot carry", origin);
@@ -174,7 +176,8 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
       symbl_settings_default_spool_dir ();
 
-  if (!(upload->tokens = resolve_tokens (settings, api_url, error))
+  if (!symbl_settings_check (settings, error)
+      || !(upload->tokens = resolve_tokens (settings, api_url, error))
       || !(upload->options = symbl_options_new (settings, advice, error))
       || !check_spool_dir (upload->spool_dir, error)
       || !(upload->client = symbl_client_new (api_url, &client_options, error)))
