@@ -364,7 +364,8 @@ take_id (JsonObject * object, const gchar * name, gchar ** id, GError ** error)
   shown = g_strescape (start, NULL);
   g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
       "the reply has an unusable %s \"%s\"%s: an id is 1 to %d visible "
-      "ASCII characters, without '/', '?', '#', '%%' or '\\'", name, shown,
+      "ASCII characters, without '/', '?', '#', '%%' or '\\', and not a "
+      "dot segment", name, shown,
       strlen (*id) > strlen (start) ? "..." : "", SYMBL_VALUES_MAX_ID_LENGTH);
   g_clear_pointer (id, g_free);
   return FALSE;

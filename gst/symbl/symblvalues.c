@@ -57,6 +57,10 @@ symbl_values_is_id (const gchar * id, gsize length)
 
   if (length == 0 || length > SYMBL_VALUES_MAX_ID_LENGTH)
     return FALSE;
+  /* A dot segment: the URL's path would lose it, or its parent. */
+  if ((length == 1 && id[0] == '.') || (length == 2 && id[0] == '.'
+          && id[1] == '.'))
+    return FALSE;
   for (i = 0; i < length; i++)
     if (!is_visible_ascii (id[i]) || strchr (PATH_CHARACTERS, id[i]))
       return FALSE;

@@ -30,7 +30,7 @@ gboolean symbl_values_is_token (const gchar * text, gsize length);
 
 /* TRUE when the @length bytes of @id can name a conversation or a job in a
  * URL path: 1 to SYMBL_VALUES_MAX_ID_LENGTH visible ASCII characters, none
- * of '/', '?', '#', '%' or '\\'. */
+ * of '/', '?', '#', '%' or '\\', and neither "." nor "..". */
 gboolean symbl_values_is_id (const gchar * id, gsize length);
 
 G_END_DECLS
