@@ -116,7 +116,19 @@ resolve_api_url (const SymblSettings * settings)
   return url ? url : SYMBL_DEFAULT_API_URL;
 }
 
-/* Fails now, before recording, rather than at the first buffer. */
+static gboolean
+spool_dir_refused (const gchar * dir, const gchar * why, gint saved_errno,
+    GError ** error)
+{
+  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR,
+      "spool-dir %s cannot hold recordings: %s (%s)", dir, why,
+      g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Fails now, before recording, rather than at the first buffer. Says
+ * which step failed: an errno alone can mislead (/proc exists, yet a file
+ * made in it fails with ENOENT). */
 static gboolean
 check_spool_dir (const gchar * dir, GError ** error)
 {
@@ -124,17 +136,16 @@ check_spool_dir (const gchar * dir, GError ** error)
       NULL);
   gint fd;
 
-  if (g_mkdir_with_parents (dir, 0700) == 0) {
-    fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      close (fd);
-      g_unlink (probe);
-      return TRUE;
-    }
-  }
-  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR,
-      "spool-dir %s cannot hold recordings: %s", dir, g_strerror (errno));
-  return FALSE;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return spool_dir_refused (dir, "it cannot be made a directory", errno,
+        error);
+  fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return spool_dir_refused (dir, "no file can be created in it", errno,
+        error);
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
 }
 
 /* The longest path a request of this upload takes, for the URL check. */

@@ -287,25 +287,48 @@ GST_START_TEST (test_stop_during_backoff)
 GST_END_TEST;
 
 /* A file where the directory should be: no recording can start. */
-GST_START_TEST (test_unwritable_spool_dir)
+/* The error at READY for a symblsink spooling to @spool, which names it. */
+static GError *
+spool_dir_error (const gchar * spool)
 {
-  g_autofree gchar *file = g_build_filename (t.spool_dir, "not-a-dir", NULL);
-  g_autofree gchar *spool = g_build_filename (file, "spool", NULL);
   g_autofree gchar *props = g_strdup_printf ("api-url=%s access-token=%s "
       "spool-dir=%s", symbl_local_server_get_url (t.server), TEST_TOKEN, spool);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
       "symblsink %s", props);
-  g_autoptr (GError) error = NULL;
+  GError *error = symbl_test_error_at_ready (pipeline);
 
-  g_file_set_contents (file, "", 0, NULL);
-  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_OPEN_WRITE));
   fail_unless (g_str_has_prefix (error->message, "spool-dir"), "%s",
       error->message);
   fail_unless (strstr (error->message, spool) != NULL);
-
   gst_object_unref (pipeline);
+  return error;
+}
+
+GST_START_TEST (test_unwritable_spool_dir)
+{
+  g_autofree gchar *file = g_build_filename (t.spool_dir, "not-a-dir", NULL);
+  g_autofree gchar *spool = g_build_filename (file, "spool", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (file, "", 0, NULL);
+  error = spool_dir_error (spool);
+  fail_unless (strstr (error->message, "cannot be made a directory (Not a "
+          "directory)") != NULL, "%s", error->message);
+}
+
+GST_END_TEST;
+
+/* /proc exists, but takes no file: the error says so, not just the errno
+ * (ENOENT) that would have it missing. */
+GST_START_TEST (test_spool_dir_that_takes_no_file)
+{
+  g_autoptr (GError) error = spool_dir_error ("/proc");
+
+  fail_unless (g_str_has_prefix (error->message, "spool-dir /proc cannot "
+          "hold recordings: no file can be created in it ("), "%s",
+      error->message);
 }
 
 GST_END_TEST;
@@ -523,6 +546,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_retries_run_out);
   tcase_add_test (tc, test_stop_during_backoff);
   tcase_add_test (tc, test_unwritable_spool_dir);
+  tcase_add_test (tc, test_spool_dir_that_takes_no_file);
   tcase_add_test (tc, test_disk_full_while_spooling);
   tcase_add_test (tc, test_spool_file_is_private);
   tcase_add_test (tc, test_user_agent);
