@@ -80,6 +80,14 @@ check_api_url (const gchar * api_url, GError ** error)
   return TRUE;
 }
 
+static gboolean
+api_url_is_loopback (const gchar * api_url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (api_url, G_URI_FLAGS_NONE, NULL);
+
+  return uri && host_is_loopback (g_uri_get_host (uri));
+}
+
 static const gchar *
 getenv_either (const gchar * lower, const gchar * upper)
 {
@@ -164,8 +172,12 @@ symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     symbl_client_free (client);
     return NULL;
   }
-  resolver = options->proxy ? g_simple_proxy_resolver_new (options->proxy,
-      NULL) : proxy_from_environment ();
+  /* A server on this machine is reached directly, whatever the proxy
+   * settings: plain http:// is allowed only there, and a proxy would see
+   * the token in clear. */
+  if (!api_url_is_loopback (client->api_url))
+    resolver = options->proxy ? g_simple_proxy_resolver_new (options->proxy,
+        NULL) : proxy_from_environment ();
   /* Not GIO's system resolver: it loads libproxy, libstdc++ and GIO's
    * modules, 2.6 MB per process, for desktop proxy settings a recorder
    * does not need (docs/performance.md). */
