@@ -3,7 +3,8 @@
 # of their own and runs each for a bounded time (docs/hardening.md).
 # Installs what it needs through tools/install-deps.sh.
 #   tools/fuzz.sh [seconds per target, default 60]
-# FUZZ_BUILD_DIR chooses the build directory (default build/fuzz). What a
+# FUZZ_BUILD_DIR chooses the build directory (default build/fuzz);
+# FUZZ_TARGETS the targets (default: all, "trackers reply values"). What a
 # run finds is kept in $FUZZ_BUILD_DIR/corpus for the next; a crashing input
 # is written to $FUZZ_BUILD_DIR/artifacts: once fixed, add it to
 # tests/fuzz/corpus/TARGET/.
@@ -11,7 +12,7 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 builddir=${FUZZ_BUILD_DIR:-build/fuzz}
-targets="trackers reply"
+targets=${FUZZ_TARGETS:-"trackers reply values"}
 
 # libclang-rt-14-dev holds libFuzzer and clang's sanitizer runtimes.
 tools/install-deps.sh clang libclang-rt-14-dev

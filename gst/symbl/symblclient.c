@@ -1,5 +1,6 @@
 #include "symblclient.h"
 #include "symbljson.h"
+#include "symblvalues.h"
 
 #include <string.h>
 #include <json-glib/json-glib.h>
@@ -77,6 +78,14 @@ check_api_url (const gchar * api_url, GError ** error)
     return FALSE;
   }
   return TRUE;
+}
+
+static gboolean
+api_url_is_loopback (const gchar * api_url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (api_url, G_URI_FLAGS_NONE, NULL);
+
+  return uri && host_is_loopback (g_uri_get_host (uri));
 }
 
 static const gchar *
@@ -163,8 +172,12 @@ symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     symbl_client_free (client);
     return NULL;
   }
-  resolver = options->proxy ? g_simple_proxy_resolver_new (options->proxy,
-      NULL) : proxy_from_environment ();
+  /* A server on this machine is reached directly, whatever the proxy
+   * settings: plain http:// is allowed only there, and a proxy would see
+   * the token in clear. */
+  if (!api_url_is_loopback (client->api_url))
+    resolver = options->proxy ? g_simple_proxy_resolver_new (options->proxy,
+        NULL) : proxy_from_environment ();
   /* Not GIO's system resolver: it loads libproxy, libstdc++ and GIO's
    * modules, 2.6 MB per process, for desktop proxy settings a recorder
    * does not need (docs/performance.md). */
@@ -291,10 +304,12 @@ static JsonNode *
 parse_json (const gchar * data, gsize length)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree gchar *marked = symbl_json_mark_nul_escapes (data, length);
   JsonNode *root;
 
   if (length == 0 || !symbl_json_depth_ok (data, length)
-      || !json_parser_load_from_data (parser, data, length, NULL))
+      || !json_parser_load_from_data (parser, marked ? marked : data, length,
+          NULL))
     return NULL;
   root = json_parser_get_root (parser);
   return root ? json_node_copy (root) : NULL;
@@ -336,11 +351,37 @@ id_member (JsonObject * object, const gchar * name)
     return NULL;
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_STRING
-      && *json_node_get_string (node)
-      && g_utf8_validate (json_node_get_string (node), -1, NULL))
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
     return g_strdup (json_node_get_string (node));
   return NULL;
+}
+
+/* The id @name of a reply, checked before it goes into a URL path: one
+ * that would poll another job, or another path, is refused. */
+static gboolean
+take_id (JsonObject * object, const gchar * name, gchar ** id, GError ** error)
+{
+  g_autofree gchar *start = NULL;
+  g_autofree gchar *shown = NULL;
+
+  *id = id_member (object, name);
+  if (!*id) {
+    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+        "the reply lacks a %s", name);
+    return FALSE;
+  }
+  if (symbl_values_is_id (*id, strlen (*id)))
+    return TRUE;
+  /* Escaped: it reaches error texts, which must be UTF-8 on one line. */
+  start = g_strndup (*id, SYMBL_VALUES_MAX_ID_LENGTH / 2);
+  shown = g_strescape (start, NULL);
+  g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
+      "the reply has an unusable %s \"%s\"%s: an id is 1 to %d visible "
+      "ASCII characters, without '/', '?', '#', '%%' or '\\', and not a "
+      "dot segment", name, shown,
+      strlen (*id) > strlen (start) ? "..." : "", SYMBL_VALUES_MAX_ID_LENGTH);
+  g_clear_pointer (id, g_free);
+  return FALSE;
 }
 
 static JsonObject *
@@ -364,12 +405,8 @@ symbl_client_parse_job_reply (const gchar * data, gsize length,
 
   if (!object)
     return FALSE;
-  ids->conversation_id = id_member (object, "conversationId");
-  ids->job_id = id_member (object, "jobId");
-  if (!ids->conversation_id || !ids->job_id) {
-    g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,
-        "the reply lacks %s", !ids->conversation_id ?
-        "a conversationId" : "a jobId");
+  if (!take_id (object, "conversationId", &ids->conversation_id, error)
+      || !take_id (object, "jobId", &ids->job_id, error)) {
     symbl_job_ids_clear (ids);
     return FALSE;
   }
@@ -509,17 +546,6 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
 }
 
 gboolean
-symbl_client_is_token (const gchar * text)
-{
-  const guchar *c;
-
-  for (c = (const guchar *) text; *c; c++)
-    if (*c <= ' ' || *c > '~')
-      return FALSE;
-  return *text != '\0';
-}
-
-gboolean
 symbl_client_parse_token_reply (const gchar * data, gsize length,
     gchar ** token, gint64 * expires_in_s, GError ** error)
 {
@@ -532,7 +558,8 @@ symbl_client_parse_token_reply (const gchar * data, gsize length,
   expires_in = json_object_get_member (object, "expiresIn");
   if (!access_token || !JSON_NODE_HOLDS_VALUE (access_token)
       || json_node_get_value_type (access_token) != G_TYPE_STRING
-      || !symbl_client_is_token (json_node_get_string (access_token))
+      || !symbl_values_is_token (json_node_get_string (access_token),
+          strlen (json_node_get_string (access_token)))
       || !expires_in || !JSON_NODE_HOLDS_VALUE (expires_in)
       || json_node_get_value_type (expires_in) != G_TYPE_INT64) {
     g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_MALFORMED_REPLY,

@@ -96,10 +96,6 @@ gboolean symbl_client_parse_job_reply (const gchar * data, gsize length,
  * as valid UTF-8 on one line; NULL for an empty body. */
 gchar *symbl_client_reply_message (const gchar * data, gsize length);
 
-/* An access token goes into an Authorization header: TRUE when @text is
- * non-empty and visible ASCII only (RFC 6750's token characters). */
-gboolean symbl_client_is_token (const gchar * text);
-
 /* The readings of the token and job replies, public for the fuzzers too:
  * FALSE with SYMBL_CLIENT_ERROR_MALFORMED_REPLY when a member is missing,
  * of the wrong type, or a token that cannot go into a header. */

@@ -46,6 +46,38 @@ symbl_json_depth_ok (const gchar * data, gssize length)
   return TRUE;
 }
 
+/* At @i: "\u0000", case aside (zeros have none). */
+static gboolean
+is_nul_escape (const gchar * data, gsize n, gsize i)
+{
+  return i + 5 < n && data[i + 1] == 'u' && data[i + 2] == '0'
+      && data[i + 3] == '0' && data[i + 4] == '0' && data[i + 5] == '0';
+}
+
+gchar *
+symbl_json_mark_nul_escapes (const gchar * data, gsize length)
+{
+  gchar *copy = NULL;
+  gsize i;
+
+  /* A backslash starts an escape of two characters or more; outside a
+   * string, json-glib refuses the text anyway. */
+  for (i = 0; i < length; i++) {
+    if (data[i] != '\\')
+      continue;
+    if (is_nul_escape (data, length, i)) {
+      if (!copy) {
+        copy = g_malloc (length + 1);
+        memcpy (copy, data, length);
+        copy[length] = '\0';
+      }
+      memcpy (copy + i + 2, "fffd", 4);
+    }
+    i++;
+  }
+  return copy;
+}
+
 gboolean
 symbl_json_parse (const gchar * text, const gchar * origin, GQuark domain,
     gint code, JsonNode ** root, gchar ** compact, GError ** error)

@@ -18,6 +18,13 @@ G_BEGIN_DECLS
  * when -1) nest deeper than SYMBL_JSON_MAX_DEPTH. */
 gboolean symbl_json_depth_ok (const gchar * data, gssize length);
 
+/* json-glib 1.6 ends a string at a "\u0000" escape without a word:
+ * "a\u0000b" reads as "a". Returns a copy of the @length bytes of @data
+ * where each such escape reads "\ufffd" (the replacement character)
+ * instead, so that no string is cut short unseen; NULL when @data has
+ * none. */
+gchar *symbl_json_mark_nul_escapes (const gchar * data, gsize length);
+
 /* Parses @text, JSON that a user wrote (nul-terminated), refusing what
  * json-glib would mishandle: nesting deeper than SYMBL_JSON_MAX_DEPTH, and
  * an unpaired surrogate escape ("\ud800"), which json-glib decodes into

@@ -1,5 +1,6 @@
 #include "config.h"
 #include "symblsettings.h"
+#include "symblvalues.h"
 
 #include <string.h>
 #include <gst/gst.h>
@@ -33,10 +34,16 @@ symbl_mode_get_type (void)
   return type;
 }
 
+/* Every string that goes into a request's header or URL is a KIND_STRING
+ * or a KIND_SECRET, refused at READY if it holds a control character: a
+ * CR LF in it would add a header, or a request. Only strings that never
+ * reach a request as they are written have a kind of their own. */
 typedef enum
 {
   KIND_STRING,
   KIND_SECRET,                  /* a string that can be set, never read */
+  KIND_PATH,                    /* a local file or directory, never sent */
+  KIND_JSON,                    /* sent re-encoded, compact and escaped */
   KIND_BOOLEAN,
   KIND_INT,
   KIND_UINT,
@@ -104,7 +111,7 @@ static const SettingSpec specs[] = {
   {"trackers", "Trackers",
         "Trackers as JSON: [{\"name\": \"...\", \"vocabulary\": [\"...\"]}, "
         "{\"id\": \"...\"}]",
-      KIND_STRING, FIELD (trackers)},
+      KIND_JSON, FIELD (trackers)},
   /**
    * GstSymblUploadSink:trackers-location:
    *
@@ -118,7 +125,7 @@ static const SettingSpec specs[] = {
   {"trackers-location", "Trackers location",
         "Path of a JSON file of trackers, in the shape of the trackers "
         "property",
-      KIND_STRING, FIELD (trackers_location)},
+      KIND_PATH, FIELD (trackers_location)},
   /**
    * GstSymblUploadSink:spool-dir:
    *
@@ -132,7 +139,7 @@ static const SettingSpec specs[] = {
   {"spool-dir", "Spool directory",
         "Directory the recording is written to before its upload; unset: "
         "$XDG_CACHE_HOME/symbl (~/.cache/symbl)",
-      KIND_STRING, FIELD (spool_dir)},
+      KIND_PATH, FIELD (spool_dir)},
   /**
    * GstSymblUploadSink:keep-spool:
    *
@@ -230,7 +237,7 @@ static const SettingSpec specs[] = {
   {"ssl-ca-file", "SSL CA file",
         "PEM file of the certificate authorities to trust instead of the "
         "system's",
-      KIND_STRING, FIELD (ssl_ca_file)},
+      KIND_PATH, FIELD (ssl_ca_file)},
   /**
    * GstSymblUploadSink:proxy:
    *
@@ -339,7 +346,7 @@ static const SettingSpec specs[] = {
   {"custom-vocabulary", "Custom vocabulary",
         "Recognition hints as a JSON array of strings (API: "
         "customVocabulary)",
-      KIND_STRING, FIELD (custom_vocabulary)},
+      KIND_JSON, FIELD (custom_vocabulary)},
   /**
    * GstSymblUploadSink:confidence-threshold:
    *
@@ -393,7 +400,7 @@ static const SettingSpec specs[] = {
   {"entities", "Entities",
         "Custom entities as JSON: [{\"customType\": \"...\", \"text\": "
         "\"...\"}] (API: entities)",
-      KIND_STRING, FIELD (entities)},
+      KIND_JSON, FIELD (entities)},
   /**
    * GstSymblUploadSink:language-code:
    *
@@ -451,7 +458,7 @@ static const SettingSpec specs[] = {
         "Speakers of the channels as JSON: [{\"channel\": 1, \"speaker\": "
         "{\"name\": \"...\", \"email\": \"...\"}}] (API: channelMetadata; "
         "needs enable-separate-recognition-per-channel)",
-      KIND_STRING, FIELD (channel_metadata)},
+      KIND_JSON, FIELD (channel_metadata)},
   /**
    * GstSymblUploadSink:enable-speaker-diarization:
    *
@@ -577,6 +584,8 @@ make_pspec (const SettingSpec * s)
 {
   switch (s->kind) {
     case KIND_STRING:
+    case KIND_PATH:
+    case KIND_JSON:
       return g_param_spec_string (s->name, s->nick, s->blurb,
           s->default_string, G_PARAM_READWRITE | FLAGS);
     case KIND_SECRET:
@@ -618,7 +627,8 @@ symbl_settings_install_properties (GObjectClass * klass, guint first_id)
 static gboolean
 is_string (const SettingSpec * s)
 {
-  return s->kind == KIND_STRING || s->kind == KIND_SECRET;
+  return s->kind == KIND_STRING || s->kind == KIND_SECRET
+      || s->kind == KIND_PATH || s->kind == KIND_JSON;
 }
 
 /* Frees a string field; a secret's bytes are wiped first, as
@@ -694,7 +704,9 @@ symbl_settings_set_property (SymblSettings * settings, guint id,
 
   switch (s->kind) {
     case KIND_STRING:
-    case KIND_SECRET:{
+    case KIND_SECRET:
+    case KIND_PATH:
+    case KIND_JSON:{
       const gchar *text = g_value_get_string (value);
       gchar **field = AT (settings, s, gchar *);
 
@@ -735,7 +747,9 @@ symbl_settings_get_property (const SymblSettings * settings, guint id,
   g_return_if_fail (id < N_SPECS);
 
   switch (s->kind) {
-    case KIND_STRING:{
+    case KIND_STRING:
+    case KIND_PATH:
+    case KIND_JSON:{
       const gchar *text = *AT (settings, s, gchar *);
       g_value_set_string (value, text ? text : s->default_string);
       break;
@@ -758,6 +772,38 @@ symbl_settings_get_property (const SymblSettings * settings, guint id,
       g_value_set_enum (value, *AT (settings, s, SymblMode));
       break;
   }
+}
+
+GQuark
+symbl_settings_error_quark (void)
+{
+  return g_quark_from_static_string ("symbl-settings-error-quark");
+}
+
+gboolean
+symbl_settings_check (const SymblSettings * settings, GError ** error)
+{
+  guint i;
+
+  for (i = 0; i < N_SPECS; i++) {
+    const SettingSpec *s = &specs[i];
+    const gchar *text;
+    gssize at;
+    g_autofree gchar *shown = NULL;
+
+    if (s->kind != KIND_STRING && s->kind != KIND_SECRET)
+      continue;
+    text = *AT (settings, s, gchar *);
+    if (!text || (at = symbl_values_find_control (text, strlen (text))) < 0)
+      continue;
+    /* Where, and which character: never the value, which may be secret. */
+    shown = symbl_values_describe_control (text[at]);
+    g_set_error (error, SYMBL_SETTINGS_ERROR, SYMBL_SETTINGS_ERROR_INVALID,
+        "%s contains a control character (%s) at position %" G_GSSIZE_FORMAT
+        ", which a request's header or URL cannot carry", s->name, shown, at);
+    return FALSE;
+  }
+  return TRUE;
 }
 
 gboolean

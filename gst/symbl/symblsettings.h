@@ -87,6 +87,19 @@ void symbl_settings_set_property (SymblSettings * settings, guint id,
     const GValue * value);
 void symbl_settings_get_property (const SymblSettings * settings, guint id,
     GValue * value);
+#define SYMBL_SETTINGS_ERROR (symbl_settings_error_quark ())
+GQuark symbl_settings_error_quark (void);
+
+typedef enum
+{
+  SYMBL_SETTINGS_ERROR_INVALID, /* a property's value is refused */
+} SymblSettingsError;
+
+/* Fails, naming the property (never echoing its value), when a setting
+ * that goes into a request's header or URL holds a control character. */
+gboolean symbl_settings_check (const SymblSettings * settings,
+    GError ** error);
+
 /* TRUE when the user set the property @name. */
 gboolean symbl_settings_is_set (const SymblSettings * settings,
     const gchar * name);

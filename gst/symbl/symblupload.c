@@ -2,6 +2,7 @@
 #include "symblupload.h"
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -9,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "symbltoken.h"
+#include "symblvalues.h"
 
 GQuark
 symbl_upload_error_quark (void)
@@ -56,7 +58,7 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
   }
   if (token) {
     /* Refuse what would break or forge a header, without echoing it. */
-    if (!symbl_client_is_token (token)) {
+    if (!symbl_values_is_token (token, strlen (token))) {
       g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
           "The token in %s has spaces or characters that an HTTP header "
           "cannot carry", origin);
@@ -120,7 +122,19 @@ resolve_api_url (const SymblSettings * settings)
   return url ? url : SYMBL_DEFAULT_API_URL;
 }
 
-/* Fails now, before recording, rather than at the first buffer. */
+static gboolean
+spool_dir_refused (const gchar * dir, const gchar * why, gint saved_errno,
+    GError ** error)
+{
+  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR,
+      "spool-dir %s cannot hold recordings: %s (%s)", dir, why,
+      g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Fails now, before recording, rather than at the first buffer. Says
+ * which step failed: an errno alone can mislead (/proc exists, yet a file
+ * made in it fails with ENOENT). */
 static gboolean
 check_spool_dir (const gchar * dir, GError ** error)
 {
@@ -128,17 +142,16 @@ check_spool_dir (const gchar * dir, GError ** error)
       NULL);
   gint fd;
 
-  if (g_mkdir_with_parents (dir, 0700) == 0) {
-    fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-      close (fd);
-      g_unlink (probe);
-      return TRUE;
-    }
-  }
-  g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR,
-      "spool-dir %s cannot hold recordings: %s", dir, g_strerror (errno));
-  return FALSE;
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return spool_dir_refused (dir, "it cannot be made a directory", errno,
+        error);
+  fd = g_mkstemp_full (probe, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return spool_dir_refused (dir, "no file can be created in it", errno,
+        error);
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
 }
 
 /* The longest path a request of this upload takes, for the URL check. */
@@ -180,8 +193,9 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
       symbl_settings_default_spool_dir ();
 
-  if (!(upload->tokens = resolve_tokens (settings, api_url, &upload->app_id,
-              error))
+  if (!symbl_settings_check (settings, error)
+      || !(upload->tokens = resolve_tokens (settings, api_url,
+              &upload->app_id, error))
       || !(upload->options = symbl_options_new (settings, advice, error))
       || !check_spool_dir (upload->spool_dir, error)
       || !(upload->client = symbl_client_new (api_url, &client_options, error)))

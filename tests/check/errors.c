@@ -104,6 +104,66 @@ GST_START_TEST (test_plain_http_to_another_host_is_refused)
 
 GST_END_TEST;
 
+/* Sets @property to @value on a symblsink that is otherwise right, and
+ * expects READY to refuse it, naming the property and the character, with
+ * nothing sent and nothing recorded. */
+static void
+expect_control_refused (const gchar * property, const gchar * value,
+    const gchar * where)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = sine_pipeline (5, props);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  g_autofree gchar *needle = g_strdup_printf ("%s contains a control "
+      "character", property);
+
+  g_object_set (sink, property, value, NULL);
+  gst_object_unref (sink);
+  expect_refused_at_ready (pipeline, GST_RESOURCE_ERROR_SETTINGS, needle,
+      where);
+}
+
+/* A CR LF in a header's value would add a header (or a request); in a URL,
+ * it would end the request line. */
+GST_START_TEST (test_control_characters_are_refused_at_ready)
+{
+  /* Headers. */
+  expect_control_refused ("user-agent", "ua\r\nX-Injected: 1",
+      "(\\r) at position 2");
+  expect_control_refused ("app-id", "app\nX-Injected: 1",
+      "(\\n) at position 3");
+  /* URLs, and their queries. */
+  expect_control_refused ("webhook-url",
+      "https://example.com/hook\r\nX-Injected: 1", "(\\r) at position 24");
+  expect_control_refused ("api-url", "http://127.0.0.1:1/\tv1", "(\\t)");
+  expect_control_refused ("conversation-id", "123\x7f", "(\\x7f)");
+  expect_control_refused ("conversation-name", "Weekly\x1b[2J", "(\\x1b)");
+  expect_control_refused ("proxy", "http://proxy:3128\r\n", "(\\r)");
+}
+
+GST_END_TEST;
+
+/* A secret is named, never shown. */
+GST_START_TEST (test_control_character_in_a_secret_is_not_echoed)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = sine_pipeline (5, props);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  g_autoptr (GError) error = NULL;
+
+  g_object_set (sink, "access-token", "s3cr3t\r\nX-Injected: 1", NULL);
+  gst_object_unref (sink);
+  error = symbl_test_error_at_ready (pipeline);
+  fail_unless (strstr (error->message, "access-token contains a control "
+          "character (\\r) at position 6") != NULL, "%s", error->message);
+  fail_if (strstr (error->message, "s3cr3t"), "%s", error->message);
+  fail_if (strstr (error->message, "Injected"), "%s", error->message);
+  gst_object_unref (pipeline);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+}
+
+GST_END_TEST;
+
 /* Runs a 0.5 s recording into a server that fails it as @fault says and
  * checks the error: its code, its text, its details, and the recording
  * left on disk. Returns the error's text. */
@@ -213,6 +273,29 @@ GST_START_TEST (test_malformed_replies)
   symbl_test_setup (&t);
   g_free (expect_upload_error ("reply={\"jobId\": \"abc\"}",
           GST_RESOURCE_ERROR_FAILED, 201, "lacks a conversationId"));
+}
+
+GST_END_TEST;
+
+/* json-glib cuts "a\u0000b" to "a", another job; "/../" would change the
+ * path polled. Neither is used: the recording is kept. */
+GST_START_TEST (test_unusable_ids_in_the_reply)
+{
+  g_free (expect_upload_error ("reply={\"conversationId\": \"123\", "
+          "\"jobId\": \"a\\u0000b\"}", GST_RESOURCE_ERROR_FAILED, 201,
+          "Symbl took the recording, but the reply has an unusable jobId "
+          "\"a\\357\\277\\275b\""));
+  symbl_test_teardown (&t);
+  symbl_test_setup (&t);
+  g_free (expect_upload_error ("reply={\"conversationId\": \"123\", "
+          "\"jobId\": \"x/../../v1/conversations/9\"}",
+          GST_RESOURCE_ERROR_FAILED, 201,
+          "the reply has an unusable jobId \"x/../../v1/conversations/9\""));
+  symbl_test_teardown (&t);
+  symbl_test_setup (&t);
+  g_free (expect_upload_error ("reply={\"conversationId\": \"1 2\", "
+          "\"jobId\": \"abc\"}", GST_RESOURCE_ERROR_FAILED, 201,
+          "the reply has an unusable conversationId \"1 2\""));
 }
 
 GST_END_TEST;
@@ -349,11 +432,14 @@ errors_suite (void)
   tcase_add_test (tc, test_unreadable_trackers_location_fails_at_ready);
   tcase_add_test (tc, test_no_token_names_property_and_variable);
   tcase_add_test (tc, test_plain_http_to_another_host_is_refused);
+  tcase_add_test (tc, test_control_characters_are_refused_at_ready);
+  tcase_add_test (tc, test_control_character_in_a_secret_is_not_echoed);
   tcase_add_test (tc, test_401_is_not_authorized_with_the_api_message);
   tcase_add_test (tc, test_403_is_not_authorized);
   tcase_add_test (tc, test_server_error_keeps_the_recording);
   tcase_add_test (tc, test_bad_request_shows_the_api_message);
   tcase_add_test (tc, test_malformed_replies);
+  tcase_add_test (tc, test_unusable_ids_in_the_reply);
   tcase_add_test (tc, test_connection_refused);
   tcase_add_test (tc, test_stream_without_data);
   tcase_add_test (tc, test_cancel_a_stalled_upload);

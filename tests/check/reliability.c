@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include "symbltest.h"
@@ -327,25 +328,48 @@ GST_START_TEST (test_stop_during_backoff)
 GST_END_TEST;
 
 /* A file where the directory should be: no recording can start. */
-GST_START_TEST (test_unwritable_spool_dir)
+/* The error at READY for a symblsink spooling to @spool, which names it. */
+static GError *
+spool_dir_error (const gchar * spool)
 {
-  g_autofree gchar *file = g_build_filename (t.spool_dir, "not-a-dir", NULL);
-  g_autofree gchar *spool = g_build_filename (file, "spool", NULL);
   g_autofree gchar *props = g_strdup_printf ("api-url=%s access-token=%s "
       "spool-dir=%s", symbl_local_server_get_url (t.server), TEST_TOKEN, spool);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
       "symblsink %s", props);
-  g_autoptr (GError) error = NULL;
+  GError *error = symbl_test_error_at_ready (pipeline);
 
-  g_file_set_contents (file, "", 0, NULL);
-  error = symbl_test_error_at_ready (pipeline);
   fail_unless (g_error_matches (error, GST_RESOURCE_ERROR,
           GST_RESOURCE_ERROR_OPEN_WRITE));
   fail_unless (g_str_has_prefix (error->message, "spool-dir"), "%s",
       error->message);
   fail_unless (strstr (error->message, spool) != NULL);
-
   gst_object_unref (pipeline);
+  return error;
+}
+
+GST_START_TEST (test_unwritable_spool_dir)
+{
+  g_autofree gchar *file = g_build_filename (t.spool_dir, "not-a-dir", NULL);
+  g_autofree gchar *spool = g_build_filename (file, "spool", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (file, "", 0, NULL);
+  error = spool_dir_error (spool);
+  fail_unless (strstr (error->message, "cannot be made a directory (Not a "
+          "directory)") != NULL, "%s", error->message);
+}
+
+GST_END_TEST;
+
+/* /proc exists, but takes no file: the error says so, not just the errno
+ * (ENOENT) that would have it missing. */
+GST_START_TEST (test_spool_dir_that_takes_no_file)
+{
+  g_autoptr (GError) error = spool_dir_error ("/proc");
+
+  fail_unless (g_str_has_prefix (error->message, "spool-dir /proc cannot "
+          "hold recordings: no file can be created in it ("), "%s",
+      error->message);
 }
 
 GST_END_TEST;
@@ -630,33 +654,168 @@ GST_START_TEST (test_tls_is_verified)
 
 GST_END_TEST;
 
-/* The local server takes proxy-form requests: a request that reaches it
- * for a URL where nothing listens went through it as a proxy. */
-static GList *
-record_via (const gchar * extra)
+/* A proxy on loopback that answers nothing: it keeps what each connection
+ * sent up to the end of its headers, then closes it. */
+typedef struct
 {
+  GSocketListener *listener;
+  GCancellable *cancellable;
+  GThread *thread;
+  gchar *url;
+  GMutex lock;
+  GString *received;
+  guint connections;
+} FakeProxy;
+
+static void
+fake_proxy_read (FakeProxy * proxy, GSocketConnection * connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autoptr (GString) request = g_string_new (NULL);
+  gchar chunk[4096];
+  gssize n;
+
+  while (!strstr (request->str, "\r\n\r\n") && request->len < 65536
+      && (n = g_input_stream_read (in, chunk, sizeof chunk - 1,
+              proxy->cancellable, NULL)) > 0)
+    g_string_append_len (request, chunk, n);
+  g_mutex_lock (&proxy->lock);
+  proxy->connections++;
+  g_string_append (proxy->received, request->str);
+  g_mutex_unlock (&proxy->lock);
+}
+
+static gpointer
+fake_proxy_run (gpointer data)
+{
+  FakeProxy *proxy = data;
+  GSocketConnection *connection;
+
+  while ((connection = g_socket_listener_accept (proxy->listener, NULL,
+              proxy->cancellable, NULL))) {
+    fake_proxy_read (proxy, connection);
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    g_object_unref (connection);
+  }
+  return NULL;
+}
+
+static FakeProxy *
+fake_proxy_start (void)
+{
+  FakeProxy *proxy = g_new0 (FakeProxy, 1);
+  g_autoptr (GInetAddress) loopback =
+      g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  proxy->listener = g_socket_listener_new ();
+  fail_unless (g_socket_listener_add_address (proxy->listener, any_port,
+          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, &bound, NULL));
+  proxy->url = g_strdup_printf ("http://127.0.0.1:%u",
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  proxy->cancellable = g_cancellable_new ();
+  proxy->received = g_string_new (NULL);
+  g_mutex_init (&proxy->lock);
+  proxy->thread = g_thread_new ("fake-proxy", fake_proxy_run, proxy);
+  return proxy;
+}
+
+/* What the proxy was sent; its connections in @connections. */
+static gchar *
+fake_proxy_stop (FakeProxy * proxy, guint * connections)
+{
+  gchar *received;
+
+  g_cancellable_cancel (proxy->cancellable);
+  g_thread_join (proxy->thread);
+  g_socket_listener_close (proxy->listener);
+  *connections = proxy->connections;
+  received = g_string_free (proxy->received, FALSE);
+  g_object_unref (proxy->listener);
+  g_object_unref (proxy->cancellable);
+  g_mutex_clear (&proxy->lock);
+  g_free (proxy->url);
+  g_free (proxy);
+  return received;
+}
+
+/* Points every proxy setting of the environment at @url (NULL: none). */
+static void
+set_proxy_environment (const gchar * url, const gchar * no_proxy)
+{
+  g_setenv ("http_proxy", url ? url : "", TRUE);
+  g_setenv ("https_proxy", url ? url : "", TRUE);
+  g_setenv ("no_proxy", no_proxy, TRUE);
+}
+
+/* Plain http:// goes only to this machine, and never through a proxy,
+ * which would read the token in clear: neither the property's nor the
+ * environment's. */
+GST_START_TEST (test_loopback_never_goes_through_a_proxy)
+{
+  FakeProxy *proxy = fake_proxy_start ();
+  g_autofree gchar *with_property = g_strdup_printf ("proxy=%s", proxy->url);
+  g_autofree gchar *received = NULL;
+  guint connections;
+  GList *messages;
+
+  set_proxy_environment (proxy->url, "");
+  messages = record (with_property);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  symbl_test_messages_free (messages);
+  messages = record ("");
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  symbl_test_messages_free (messages);
+  set_proxy_environment (NULL, "*");
+
+  received = fake_proxy_stop (proxy, &connections);
+  fail_unless_equals_int (connections, 0);
+  fail_unless_equals_string (received, "");
+  g_ptr_array_unref (symbl_test_requests (&t, 2));
+}
+
+GST_END_TEST;
+
+/* An API elsewhere (0.0.0.0 is not loopback, yet connects to this
+ * machine, where nothing listens on that port), with @extra properties:
+ * what a proxy there got, and the messages. */
+static gchar *
+record_via_proxy (FakeProxy * proxy, const gchar * extra, GList ** messages)
+{
+  guint connections;
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
-      "symblsink api-url=http://localhost:%u access-token=%s spool-dir=%s "
+      "symblsink api-url=https://0.0.0.0:%u access-token=%s spool-dir=%s "
       "retries=0 %s", symbl_test_closed_port (), TEST_TOKEN, t.spool_dir,
       extra);
-  GList *messages = symbl_test_run (pipeline, 30);
 
+  *messages = symbl_test_run (pipeline, 30);
   gst_object_unref (pipeline);
-  return messages;
+  return fake_proxy_stop (proxy, &connections);
+}
+
+/* Through the proxy, https:// is a tunnel: the proxy sees the host, never
+ * the token. */
+static void
+expect_tunnel (const gchar * received)
+{
+  fail_unless (g_str_has_prefix (received, "CONNECT 0.0.0.0:"), "%s", received);
+  fail_if (strstr (received, TEST_TOKEN), "the proxy saw the token");
 }
 
 GST_START_TEST (test_proxy_property)
 {
-  g_autofree gchar *extra = g_strdup_printf ("proxy=%s",
-      symbl_local_server_get_url (t.server));
-  GList *messages = record_via (extra);
+  FakeProxy *proxy = fake_proxy_start ();
+  g_autofree gchar *extra = g_strdup_printf ("proxy=%s", proxy->url);
+  g_autofree gchar *received = NULL;
+  GList *messages;
 
-  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
-      "the proxy was not used");
-  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  received = record_via_proxy (proxy, extra, &messages);
+  expect_tunnel (received);
+  symbl_test_expect_error (messages, "Could not upload the recording");
   symbl_test_messages_free (messages);
 
-  messages = record_via ("proxy=not-a-url");
+  g_free (record_via_proxy (fake_proxy_start (), "proxy=not-a-url", &messages));
   symbl_test_expect_error (messages, "proxy is not a URL");
   symbl_test_messages_free (messages);
 }
@@ -665,24 +824,26 @@ GST_END_TEST;
 
 GST_START_TEST (test_proxy_environment)
 {
+  FakeProxy *proxy = fake_proxy_start ();
+  g_autofree gchar *received = NULL;
   GList *messages;
 
-  g_setenv ("http_proxy", symbl_local_server_get_url (t.server), TRUE);
-  g_setenv ("no_proxy", "example.com", TRUE);
-  messages = record_via ("");
-  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
-      "http_proxy was not used");
+  set_proxy_environment (proxy->url, "example.com");
+  received = record_via_proxy (proxy, "", &messages);
+  expect_tunnel (received);
   symbl_test_messages_free (messages);
+  g_free (received);
 
   /* no_proxy names the host: straight there, where nothing listens. */
-  g_setenv ("no_proxy", "example.com, localhost", TRUE);
-  messages = record_via ("");
+  proxy = fake_proxy_start ();
+  set_proxy_environment (proxy->url, "example.com, 0.0.0.0");
+  received = record_via_proxy (proxy, "", &messages);
+  fail_unless_equals_string (received, "");
   symbl_test_expect_error (messages, "Could not upload the recording");
   symbl_test_messages_free (messages);
 
-  g_setenv ("http_proxy", "", TRUE);
-  g_setenv ("no_proxy", "*", TRUE);
-  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  set_proxy_environment (NULL, "*");
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
 }
 
 GST_END_TEST;
@@ -704,6 +865,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_retries_run_out);
   tcase_add_test (tc, test_stop_during_backoff);
   tcase_add_test (tc, test_unwritable_spool_dir);
+  tcase_add_test (tc, test_spool_dir_that_takes_no_file);
   tcase_add_test (tc, test_disk_full_while_spooling);
   tcase_add_test (tc, test_wav_cut_short_by_a_crash_is_repaired);
   tcase_add_test (tc, test_kill_while_recording_loses_at_most_a_second);
@@ -712,6 +874,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_tls_is_verified);
   tcase_add_test (tc, test_proxy_property);
   tcase_add_test (tc, test_proxy_environment);
+  tcase_add_test (tc, test_loopback_never_goes_through_a_proxy);
   return s;
 }
 

@@ -5,6 +5,9 @@
  * input, with no terminating nul, as they come off the socket. */
 #include "symblclient.h"
 #include "symbljson.h"
+#include "symblvalues.h"
+
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -71,7 +74,13 @@ LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
     g_assert_true (ids.job_id && *ids.job_id);
     g_assert_true (g_utf8_validate (ids.conversation_id, -1, NULL));
     g_assert_true (g_utf8_validate (ids.job_id, -1, NULL));
+    /* They go into URL paths: nothing that would change the path */
+    g_assert_true (symbl_values_is_id (ids.conversation_id,
+            strlen (ids.conversation_id)));
+    g_assert_true (symbl_values_is_id (ids.job_id, strlen (ids.job_id)));
   } else {
+    /* The error text quotes a refused id: valid UTF-8 still */
+    g_assert_true (g_utf8_validate (error->message, -1, NULL));
     g_assert_error (error, SYMBL_CLIENT_ERROR,
         SYMBL_CLIENT_ERROR_MALFORMED_REPLY);
     g_assert_null (ids.conversation_id);
