@@ -100,6 +100,7 @@ struct _GstSymblSink
   gchar *pads_error;            /* why the pads can't be recorded */
   gboolean flushing;            /* going down: stop waiting for an encoder */
   gboolean flowing;             /* data went in: the encoder is final */
+  guint64 encoded_bytes;        /* the encoder's streaming thread only */
   SymblAudioFormat format;
   guint video_bitrate;
   guint segment_duration;       /* seconds; 0: one upload at EOS */
@@ -281,6 +282,44 @@ update_channels (GstSymblSink * self)
       audio == 2 ? 2 : 1, metadata);
 }
 
+/* The file lasts as long as the samples that went into its encoder,
+ * whatever the timestamps said (a new segment starts them again): tell the
+ * upload sink at EOS. One add per buffer. */
+static GstPadProbeReturn
+count_encoded_samples (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    self->encoded_bytes += gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER
+        (info));
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
+      GST_EVENT_EOS) {
+    guint bytes_per_frame = 2 * MAX (1, count_inputs (self, INPUT_AUDIO));
+
+    gst_symbl_upload_sink_set_duration (GST_SYMBL_UPLOAD_SINK (self->upload),
+        gst_util_uint64_scale (self->encoded_bytes / bytes_per_frame,
+            GST_SECOND, SYMBL_SPEECH_RATE));
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
+{
+  GstElement *audio = g_object_get_data (G_OBJECT (encoder),
+      SYMBL_ENCODING_AUDIO_ENCODER);
+  g_autoptr (GstPad) pad = NULL;
+
+  self->encoded_bytes = 0;
+  if (!audio)
+    return;
+  pad = gst_element_get_static_pad (audio, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_encoded_samples, self, NULL);
+}
+
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -318,6 +357,8 @@ rebuild_encoder (GstSymblSink * self)
   GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
       plan.video);
 
+  if (!self->segment_duration)
+    watch_encoded_samples (self, encoder);
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
   self->encoder = encoder;

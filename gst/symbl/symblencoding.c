@@ -289,6 +289,8 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
       || !add_audio_encoder (b, format, n_audio, &first, &last)
       || !link_pair (b, speech, first))
     return FALSE;
+  /* Named once in the bin, GStreamer elements cannot be renamed. */
+  g_object_set_data (G_OBJECT (b->bin), SYMBL_ENCODING_AUDIO_ENCODER, first);
   expose (b, last, "src", "src");
   return TRUE;
 }
