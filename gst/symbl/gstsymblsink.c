@@ -55,6 +55,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 #define MAX_AUDIO 2
 /* Room for a pad too many, so that the error says why. */
 #define MAX_PADS (MAX_INPUTS + 2)
+/* How long live input waits for the other pads' caps: about what a jitter
+ * buffer holds, so that little of the live pad is lost waiting. */
+#define LIVE_CAPS_WAIT (500 * G_TIME_SPAN_MILLISECOND)
 
 enum
 {
@@ -97,6 +100,7 @@ struct _GstSymblSink
   gchar *pads_error;            /* why the pads can't be recorded */
   gboolean flushing;            /* going down: stop waiting for an encoder */
   gboolean flowing;             /* data went in: the encoder is final */
+  guint64 encoded_bytes;        /* the encoder's streaming thread only */
   SymblAudioFormat format;
   guint video_bitrate;
   guint segment_duration;       /* seconds; 0: one upload at EOS */
@@ -278,6 +282,44 @@ update_channels (GstSymblSink * self)
       audio == 2 ? 2 : 1, metadata);
 }
 
+/* The file lasts as long as the samples that went into its encoder,
+ * whatever the timestamps said (a new segment starts them again): tell the
+ * upload sink at EOS. One add per buffer. */
+static GstPadProbeReturn
+count_encoded_samples (GstPad * pad, GstPadProbeInfo * info,
+    gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+    self->encoded_bytes += gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER
+        (info));
+  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
+      GST_EVENT_EOS) {
+    guint bytes_per_frame = 2 * MAX (1, count_inputs (self, INPUT_AUDIO));
+
+    gst_symbl_upload_sink_set_duration (GST_SYMBL_UPLOAD_SINK (self->upload),
+        gst_util_uint64_scale (self->encoded_bytes / bytes_per_frame,
+            GST_SECOND, SYMBL_SPEECH_RATE));
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
+{
+  GstElement *audio = g_object_get_data (G_OBJECT (encoder),
+      SYMBL_ENCODING_AUDIO_ENCODER);
+  g_autoptr (GstPad) pad = NULL;
+
+  self->encoded_bytes = 0;
+  if (!audio)
+    return;
+  pad = gst_element_get_static_pad (audio, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_encoded_samples, self, NULL);
+}
+
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -315,6 +357,8 @@ rebuild_encoder (GstSymblSink * self)
   GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
       plan.video);
 
+  if (!self->segment_duration)
+    watch_encoded_samples (self, encoder);
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
   self->encoder = encoder;
@@ -382,6 +426,60 @@ refusal (guint audio, guint video, guint total)
 }
 
 
+/* A sink_%u pad that ends, or stays silent, without caps is a speaker who
+ * never spoke: a silent channel, so that the channels stay where the user
+ * put them, rather than a pad that holds the others back for good. @pad:
+ * that one pad, or NULL for every pad still unknown. Lock held. */
+static void
+take_unknown_as_silent_audio (GstSymblSink * self, GstPad * pad)
+{
+  guint i;
+  gboolean changed = FALSE;
+
+  for (i = 0; i < self->n_inputs; i++) {
+    Input *input = &self->inputs[i];
+
+    if (input->kind != INPUT_UNKNOWN || (pad && input->pad != pad)
+        || count_inputs (self, INPUT_AUDIO) == MAX_AUDIO)
+      continue;
+    GST_INFO_OBJECT (input->pad, "no caps: recorded as a silent channel");
+    input->kind = INPUT_AUDIO;
+    changed = TRUE;
+  }
+  if (changed && !self->flowing) {
+    rebuild_encoder (self);
+    report_encoder_error (self);
+  }
+}
+
+static gboolean
+upstream_is_live (GstPad * pad)
+{
+  g_autoptr (GstQuery) latency = gst_query_new_latency ();
+  gboolean live = FALSE;
+
+  if (gst_pad_peer_query (pad, latency))
+    gst_query_parse_latency (latency, &live, NULL, NULL);
+  return live;
+}
+
+/* Until every pad's kind is known. Live, for LIVE_CAPS_WAIT at most: a
+ * leg of a call whose RTP never arrives must not stop the other one from
+ * being recorded, so the pads still unknown are taken as silent speakers.
+ * Lock held. */
+static void
+wait_for_encoder (GstSymblSink * self, gboolean live)
+{
+  gint64 deadline = g_get_monotonic_time () + LIVE_CAPS_WAIT;
+
+  while (!self->encoder && !self->encoder_error && !self->flushing) {
+    if (!live)
+      g_cond_wait (&self->encoder_ready, &self->lock);
+    else if (!g_cond_wait_until (&self->encoder_ready, &self->lock, deadline))
+      take_unknown_as_silent_audio (self, NULL);
+  }
+}
+
 /* A sink_%u pad learns its kind from its caps. The caps (and any data
  * after them) wait here until every pad's kind is known and the encoder is
  * built, so that nothing reaches a pad without a target. */
@@ -395,15 +493,18 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   Input *input;
   GstCaps *caps;
   InputKind kind;
+  gboolean live;
   gint rate;
 
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     g_mutex_lock (&self->lock);
+    take_unknown_as_silent_audio (self, pad);
     update_channels (self);
     g_mutex_unlock (&self->lock);
   }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
+  live = upstream_is_live (pad);
   gst_event_parse_caps (event, &caps);
   kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
       "video/x-raw") ? INPUT_VIDEO : INPUT_AUDIO;
@@ -431,18 +532,11 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     if (!report_encoder_error (self))
       ret = GST_PAD_PROBE_DROP;
   }
-  while (!self->encoder && !self->encoder_error && !self->flushing)
-    g_cond_wait (&self->encoder_ready, &self->lock);
+  wait_for_encoder (self, live);
   encoder = self->encoder ? gst_object_ref (self->encoder) : NULL;
   g_mutex_unlock (&self->lock);
 
-  /* Upstream is configured by now: ask it whether it is live. */
   if (encoder) {
-    g_autoptr (GstQuery) latency = gst_query_new_latency ();
-    gboolean live = FALSE;
-
-    if (gst_pad_peer_query (pad, latency))
-      gst_query_parse_latency (latency, &live, NULL, NULL);
     symbl_encoding_set_live (encoder, live);
     gst_object_unref (encoder);
   }

@@ -58,6 +58,7 @@ struct _GstSymblUploadSink
   const SymblMediaFormat *format;       /* NULL until caps or typefinding */
   GstClockTime first_time;
   GstClockTime end_time;
+  GstClockTime duration;        /* object lock: as symblsink counted it */
   gint last_percent;            /* of the upload, last reported */
   gint64 last_progress_time;
   const SymblJobIds *job;       /* the job being followed */
@@ -150,6 +151,9 @@ reset_stream (GstSymblUploadSink * self)
   self->last_progress_time = 0;
   self->first_time = GST_CLOCK_TIME_NONE;
   self->end_time = GST_CLOCK_TIME_NONE;
+  GST_OBJECT_LOCK (self);
+  self->duration = GST_CLOCK_TIME_NONE;
+  GST_OBJECT_UNLOCK (self);
 }
 
 static void keep_unfinished (GstSymblUploadSink * self);
@@ -676,9 +680,17 @@ on_job_status (const gchar * status, gpointer user_data)
           self->job->job_id, status));
 }
 
+/* What symblsink counted, or else the span of the timestamps. */
 static GstClockTime
 recorded_duration (GstSymblUploadSink * self)
 {
+  GstClockTime counted;
+
+  GST_OBJECT_LOCK (self);
+  counted = self->duration;
+  GST_OBJECT_UNLOCK (self);
+  if (GST_CLOCK_TIME_IS_VALID (counted))
+    return counted;
   if (!GST_CLOCK_TIME_IS_VALID (self->first_time)
       || !GST_CLOCK_TIME_IS_VALID (self->end_time))
     return GST_CLOCK_TIME_NONE;
@@ -814,6 +826,21 @@ upload_recording (GstSymblUploadSink * self)
   symbl_job_ids_clear (&ids);
   symbl_response_clear (&response);
   return ok;
+}
+
+/**
+ * gst_symbl_upload_sink_set_duration: (skip)
+ *
+ * For symblsink, before EOS: how long the recording is, from the samples
+ * it encoded, which timestamps may not tell (gaps, new segments).
+ */
+void
+gst_symbl_upload_sink_set_duration (GstSymblUploadSink * self,
+    GstClockTime duration)
+{
+  GST_OBJECT_LOCK (self);
+  self->duration = duration;
+  GST_OBJECT_UNLOCK (self);
 }
 
 /**

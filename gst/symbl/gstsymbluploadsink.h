@@ -10,6 +10,8 @@ G_DECLARE_FINAL_TYPE (GstSymblUploadSink, gst_symbl_upload_sink, GST,
 
 GST_ELEMENT_REGISTER_DECLARE (symbluploadsink);
 
+void gst_symbl_upload_sink_set_duration (GstSymblUploadSink * self,
+    GstClockTime duration);
 void gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self,
     gint rate);
 void gst_symbl_upload_sink_set_channels (GstSymblUploadSink * self,

@@ -9,6 +9,8 @@
 /* In frames: 2 s at 30 fps, so that fragments start close to a keyframe. */
 #define VIDEO_KEYFRAME_INTERVAL 60
 #define MP4_FRAGMENT_MS 1000
+/* Below this, a jump in time is jitter, not a gap (see configure_gap_filler). */
+#define GAP_TOLERANCE (30 * GST_MSECOND)
 
 GType
 symbl_audio_format_get_type (void)
@@ -37,6 +39,7 @@ static const struct
 } packages[] = {
   {"audioconvert", "gstreamer1.0-plugins-base"},
   {"audioresample", "gstreamer1.0-plugins-base"},
+  {"audiorate", "gstreamer1.0-plugins-base"},
   {"audiointerleave", "gstreamer1.0-plugins-bad"},
   {"videoconvert", "gstreamer1.0-plugins-base"},
   {"videoscale", "gstreamer1.0-plugins-base"},
@@ -119,6 +122,27 @@ expose (Builder * b, GstElement * element, const gchar * pad_name,
           target));
 }
 
+/* Live: the recording starts with the first sound, as audiointerleave's
+ * does. Not live: at the start of the stream. */
+static void
+set_gap_filler_live (GstElement * rate, gboolean live)
+{
+  g_object_set (rate, "skip-to-first", live, NULL);
+}
+
+/* audiorate fills a gap in time (buffers missing, timestamps that jump
+ * ahead) with silence, so that speech after it stays where it was in time;
+ * it drops what overlaps audio already recorded (timestamps that jump
+ * back). Capture clocks and RTP jitter by a few ms: within the tolerance
+ * a buffer is only re-timed, which inserts no click of silence into
+ * speech, and the timeline never drifts by more than that. */
+static void
+configure_gap_filler (GstElement * rate)
+{
+  g_object_set (rate, "tolerance", (guint64) GAP_TOLERANCE, NULL);
+  set_gap_filler_live (rate, TRUE);
+}
+
 /* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
  * returns the capsfilter, whose src pad gives the speech. */
 static GstElement *
@@ -139,6 +163,20 @@ add_speech_input (Builder * b, const gchar * pad_name,
   g_object_set (elements[2], "caps", caps, NULL);
   expose (b, elements[0], "sink", pad_name);
   return elements[2];
+}
+
+/* The speech of one speaker alone, gaps filled with silence: returns the
+ * audiorate that gives it (two speakers have audiointerleave for that). */
+static GstElement *
+add_lone_speech_input (Builder * b, const gchar * sample_format)
+{
+  GstElement *speech = add_speech_input (b, "audio_0", sample_format);
+  GstElement *rate = speech ? make (b, "audiorate") : NULL;
+
+  if (!rate || !link_pair (b, speech, rate))
+    return NULL;
+  configure_gap_filler (rate);
+  return rate;
 }
 
 /* Live, an aggregator that starts at zero can time out before any caps
@@ -198,7 +236,7 @@ add_audio_inputs (Builder * b, guint n_audio)
   GstElement *interleave, *first, *second;
 
   if (n_audio == 1)
-    return add_speech_input (b, "audio_0", "S16LE");
+    return add_lone_speech_input (b, "S16LE");
   if (!(interleave = add_interleave (b))
       || !(first = add_speech_input (b, "audio_0", "S16LE"))
       || !(second = add_speech_input (b, "audio_1", "S16LE")))
@@ -251,6 +289,8 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
       || !add_audio_encoder (b, format, n_audio, &first, &last)
       || !link_pair (b, speech, first))
     return FALSE;
+  /* Named once in the bin, GStreamer elements cannot be renamed. */
+  g_object_set_data (G_OBJECT (b->bin), SYMBL_ENCODING_AUDIO_ENCODER, first);
   expose (b, last, "src", "src");
   return TRUE;
 }
@@ -304,7 +344,7 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
 
   aac = make (b, "avenc_aac");
   if (!aac || !link_pair (b, aac, mux)
-      || !(speech = add_speech_input (b, "audio_0", NULL)))
+      || !(speech = add_lone_speech_input (b, NULL)))
     return FALSE;
   g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
   return link_pair (b, speech, aac);
@@ -315,9 +355,21 @@ symbl_encoding_set_live (GstElement * encoder, gboolean live)
 {
   g_autoptr (GstElement) interleave = gst_bin_get_by_name (GST_BIN (encoder),
       "interleave");
+  g_autoptr (GstIterator) elements = gst_bin_iterate_recurse (GST_BIN
+      (encoder));
+  GValue item = G_VALUE_INIT;
 
   if (interleave)
     set_interleave_live (interleave, live);
+  while (gst_iterator_next (elements, &item) == GST_ITERATOR_OK) {
+    GstElement *element = g_value_get_object (&item);
+    GstElementFactory *factory = gst_element_get_factory (element);
+
+    if (factory && g_str_equal (GST_OBJECT_NAME (factory), "audiorate"))
+      set_gap_filler_live (element, live);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
 }
 
 static gboolean

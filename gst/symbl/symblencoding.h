@@ -26,6 +26,9 @@ GType symbl_audio_format_get_type (void);
 /* What every recording's audio is converted to: Symbl's default mode
  * wants 16 kHz or more, and speech needs no more. */
 #define SYMBL_SPEECH_RATE 16000
+/* Data of symbl_encoding_new's audio-only bin: the encoder, whose sink pad
+ * takes the speech as it goes into the file (16-bit, a channel a speaker). */
+#define SYMBL_ENCODING_AUDIO_ENCODER "audio-encoder"
 
 /* Video is scaled down to fit in this, never up. */
 #define SYMBL_VIDEO_MAX_WIDTH 1280

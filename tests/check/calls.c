@@ -1,13 +1,9 @@
 /* Two-party calls: two audio pads become one two-channel recording, each
  * speaker on a channel, aligned in time, with the speakers sent as
  * channelMetadata. */
-#include <math.h>
 #include <gst/app/gstappsrc.h>
 #include <json-glib/json-glib.h>
 #include "symbltest.h"
-
-#define RATE 16000
-#define BYTES_PER_SECOND (RATE * 2)
 
 static SymblTest t;
 
@@ -29,48 +25,6 @@ channel_of (const gchar * path, guint channel)
   for (i = 0; i < n; i++)
     mono[i] = GINT16_FROM_LE (frames[2 * i + channel]);
   return g_bytes_new_take (mono, n * 2);
-}
-
-/* Samples from @from to @to seconds. */
-static GBytes *
-span (GBytes * samples, gdouble from, gdouble to)
-{
-  gsize size = g_bytes_get_size (samples);
-  gsize start = MIN ((gsize) (from * BYTES_PER_SECOND) & ~1, size);
-  gsize end = MIN ((gsize) (to * BYTES_PER_SECOND) & ~1, size);
-
-  return g_bytes_new_from_bytes (samples, start, end - start);
-}
-
-static gdouble
-rms (GBytes * samples)
-{
-  gsize size;
-  const gint16 *s = g_bytes_get_data (samples, &size);
-  gdouble sum = 0;
-  gsize i, n = size / 2;
-
-  for (i = 0; i < n; i++)
-    sum += (gdouble) s[i] * s[i];
-  return n ? sqrt (sum / n) : 0;
-}
-
-/* Asserts a 1-s-or-so stretch is silent or a tone of about @freq Hz. */
-static void
-expect_span (GBytes * channel, gdouble from, gdouble to, gdouble freq,
-    const gchar * what)
-{
-  g_autoptr (GBytes) part = span (channel, from, to);
-
-  if (freq == 0) {
-    fail_unless (rms (part) < 50, "%s: not silent (rms %.0f)", what,
-        rms (part));
-    return;
-  }
-  fail_unless (rms (part) > 1000, "%s: silent", what);
-  fail_unless (fabs (symbl_test_estimate_frequency (part) - freq) < freq
-      / 20, "%s: %.0f Hz, not %.0f", what,
-      symbl_test_estimate_frequency (part), freq);
 }
 
 /* The agent talks from the start; the customer joins a second later. */
@@ -121,10 +75,10 @@ GST_START_TEST (test_two_speakers_two_channels)
 
   left = channel_of (r->body_path, 0);
   right = channel_of (r->body_path, 1);
-  expect_span (left, 0.05, 0.95, 300, "agent, first second");
-  expect_span (left, 1.05, 2.95, 300, "agent, afterwards");
-  expect_span (right, 0.05, 0.95, 0, "customer before joining");
-  expect_span (right, 1.05, 2.95, 700, "customer after joining");
+  symbl_test_expect_span (left, 0.05, 0.95, 300, "agent, first second");
+  symbl_test_expect_span (left, 1.05, 2.95, 300, "agent, afterwards");
+  symbl_test_expect_span (right, 0.05, 0.95, 0, "customer before joining");
+  symbl_test_expect_span (right, 1.05, 2.95, 700, "customer after joining");
 
   symbl_recorded_request_free (r);
   symbl_test_messages_free (messages);
@@ -132,25 +86,6 @@ GST_START_TEST (test_two_speakers_two_channels)
 }
 
 GST_END_TEST;
-
-/* Pushes @seconds of a @freq tone at @start seconds into @src. */
-static void
-push_tone (GstAppSrc * src, gdouble freq, gdouble start, gdouble seconds)
-{
-  guint n = seconds * RATE, i;
-  GstBuffer *buffer = gst_buffer_new_allocate (NULL, n * 2, NULL);
-  GstMapInfo map;
-  gint16 *s;
-
-  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
-  s = (gint16 *) map.data;
-  for (i = 0; i < n; i++)
-    s[i] = 10000 * sin (2 * G_PI * freq * i / RATE);
-  gst_buffer_unmap (buffer, &map);
-  GST_BUFFER_PTS (buffer) = start * GST_SECOND;
-  GST_BUFFER_DURATION (buffer) = seconds * GST_SECOND;
-  fail_unless_equals_int (gst_app_src_push_buffer (src, buffer), GST_FLOW_OK);
-}
 
 /* One side goes quiet for a second (no data at all): the channels stay
  * aligned, with silence in the gap. */
@@ -171,9 +106,9 @@ GST_START_TEST (test_a_gap_is_filled_with_silence)
   g_autoptr (GBytes) right = NULL;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  push_tone (GST_APP_SRC (a), 300, 0, 3);
-  push_tone (GST_APP_SRC (b), 700, 0, 1);
-  push_tone (GST_APP_SRC (b), 700, 2, 1);
+  symbl_test_push_tone (GST_APP_SRC (a), 300, 0, 3);
+  symbl_test_push_tone (GST_APP_SRC (b), 700, 0, 1);
+  symbl_test_push_tone (GST_APP_SRC (b), 700, 2, 1);
   gst_app_src_end_of_stream (GST_APP_SRC (a));
   gst_app_src_end_of_stream (GST_APP_SRC (b));
   msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
@@ -185,16 +120,74 @@ GST_START_TEST (test_a_gap_is_filled_with_silence)
   r = symbl_test_the_request (&t);
   left = channel_of (r->body_path, 0);
   right = channel_of (r->body_path, 1);
-  expect_span (left, 0.05, 2.95, 300, "agent throughout");
-  expect_span (right, 0.05, 0.95, 700, "customer before the gap");
-  expect_span (right, 1.05, 1.95, 0, "the gap");
-  expect_span (right, 2.05, 2.95, 700, "customer after the gap");
+  symbl_test_expect_span (left, 0.05, 2.95, 300, "agent throughout");
+  symbl_test_expect_span (right, 0.05, 0.95, 700, "customer before the gap");
+  symbl_test_expect_span (right, 1.05, 1.95, 0, "the gap");
+  symbl_test_expect_span (right, 2.05, 2.95, 700, "customer after the gap");
 
   symbl_recorded_request_free (r);
   gst_object_unref (bus);
   gst_object_unref (a);
   gst_object_unref (b);
   gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* One side of the call never says anything (no caps, no data: RTP that
+ * never arrived): the call still ends when the app sends EOS, and the
+ * other side is uploaded with the silent side as a silent channel. The
+ * silent appsrc says its latency, as an RTP jitter buffer does. */
+static void
+record_with_a_silent_side (const gchar * agent_pad, const gchar * silent_pad)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("symblsink name=s %s "
+      "audiotestsrc is-live=true freq=300 samplesperbuffer=160 ! "
+      "audio/x-raw,rate=16000,channels=1 ! s.%s "
+      "appsrc name=silent format=time is-live=true min-latency=0 "
+      "max-latency=200000000 ! s.%s", props,
+      agent_pad, silent_pad);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg;
+  SymblRecordedRequest *r;
+  g_autoptr (GBytes) left = NULL;
+  g_autoptr (GBytes) right = NULL;
+  GstClockTime duration;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  g_usleep (3 * G_USEC_PER_SEC);
+  gst_element_send_event (pipeline, gst_event_new_eos ());
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+      "the call did not end");
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  r = symbl_test_the_request (&t);
+  duration = symbl_test_discover (r->body_path, NULL);
+  /* About 3 s; sink_%u pads may lose up to half a second at the start,
+   * waiting for the other pad's caps. */
+  fail_unless (duration > 2400 * GST_MSECOND && duration < 3300 * GST_MSECOND,
+      "recorded %" GST_TIME_FORMAT, GST_TIME_ARGS (duration));
+  left = channel_of (r->body_path, 0);
+  right = channel_of (r->body_path, 1);
+  symbl_test_expect_span (left, 0.1, 2.3, 300, "the agent");
+  symbl_test_expect_span (right, 0, 2.4, 0, "the customer who never spoke");
+
+  symbl_recorded_request_free (r);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+/* Through sink_%u pads, whose kind is known only from caps: the live pad
+ * no longer waits for the silent one's caps for good. (With audio_%u
+ * pads, audiointerleave itself sometimes makes too long a recording of
+ * such a call: not covered yet.) */
+GST_START_TEST (test_a_side_that_never_speaks_on_sink_pads)
+{
+  record_with_a_silent_side ("sink_0", "sink_1");
 }
 
 GST_END_TEST;
@@ -291,6 +284,7 @@ calls_suite (void)
   symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_two_speakers_two_channels);
   tcase_add_test (tc, test_a_gap_is_filled_with_silence);
+  tcase_add_test (tc, test_a_side_that_never_speaks_on_sink_pads);
   tcase_add_test (tc, test_live_call_from_an_application);
   tcase_add_test (tc, test_the_users_options_win);
   tcase_add_test (tc, test_three_audio_pads_are_refused);

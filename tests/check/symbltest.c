@@ -1,10 +1,12 @@
 #include "symbltest.h"
 
+#include <math.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/pbutils/pbutils.h>
 
 void
@@ -455,4 +457,66 @@ symbl_test_us (gint64 us)
   const gchar *factor = g_getenv ("SYMBL_TEST_TIME_FACTOR");
 
   return factor ? us * g_ascii_strtoll (factor, NULL, 10) : us;
+}
+
+/* 16-bit mono at 16 kHz. */
+#define SPEECH_BYTES_PER_SECOND (16000 * 2)
+
+void
+symbl_test_push_tone (GstAppSrc * src, gdouble freq, gdouble start,
+    gdouble seconds)
+{
+  guint n = seconds * 16000, i;
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, n * 2, NULL);
+  GstMapInfo map;
+  gint16 *s;
+
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  s = (gint16 *) map.data;
+  for (i = 0; i < n; i++)
+    s[i] = 10000 * sin (2 * G_PI * freq * i / 16000);
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = start * GST_SECOND;
+  GST_BUFFER_DURATION (buffer) = seconds * GST_SECOND;
+  fail_unless_equals_int (gst_app_src_push_buffer (src, buffer), GST_FLOW_OK);
+}
+
+GBytes *
+symbl_test_span (GBytes * samples, gdouble from, gdouble to)
+{
+  gsize size = g_bytes_get_size (samples);
+  gsize start = MIN ((gsize) (from * SPEECH_BYTES_PER_SECOND) & ~1, size);
+  gsize end = MIN ((gsize) (to * SPEECH_BYTES_PER_SECOND) & ~1, size);
+
+  return g_bytes_new_from_bytes (samples, start, end - start);
+}
+
+gdouble
+symbl_test_rms (GBytes * samples)
+{
+  gsize size;
+  const gint16 *s = g_bytes_get_data (samples, &size);
+  gdouble sum = 0;
+  gsize i, n = size / 2;
+
+  for (i = 0; i < n; i++)
+    sum += (gdouble) s[i] * s[i];
+  return n ? sqrt (sum / n) : 0;
+}
+
+void
+symbl_test_expect_span (GBytes * samples, gdouble from, gdouble to,
+    gdouble freq, const gchar * what)
+{
+  g_autoptr (GBytes) part = symbl_test_span (samples, from, to);
+
+  if (freq == 0) {
+    fail_unless (symbl_test_rms (part) < 50, "%s: not silent (rms %.0f)",
+        what, symbl_test_rms (part));
+    return;
+  }
+  fail_unless (symbl_test_rms (part) > 1000, "%s: silent", what);
+  fail_unless (fabs (symbl_test_estimate_frequency (part) - freq) < freq
+      / 20, "%s: %.0f Hz, not %.0f", what,
+      symbl_test_estimate_frequency (part), freq);
 }

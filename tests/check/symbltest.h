@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gst/check/gstcheck.h>
+#include <gst/app/gstappsrc.h>
 #include "symbllocalserver.h"
 
 G_BEGIN_DECLS
@@ -84,6 +85,19 @@ GBytes *symbl_test_reference_sine (gdouble freq, guint n_samples);
 /* Estimates the frequency of a 16 kHz mono S16LE signal from its zero
  * crossings. */
 gdouble symbl_test_estimate_frequency (GBytes * samples);
+
+/* Pushes @seconds of a @freq Hz tone, 16 kHz mono S16LE, timestamped at
+ * @start seconds, into @src in one buffer. */
+void symbl_test_push_tone (GstAppSrc * src, gdouble freq, gdouble start,
+    gdouble seconds);
+/* The samples of 16 kHz mono S16LE @samples from @from to @to seconds. */
+GBytes *symbl_test_span (GBytes * samples, gdouble from, gdouble to);
+/* Root mean square of 16-bit @samples. */
+gdouble symbl_test_rms (GBytes * samples);
+/* Asserts that @samples from @from to @to seconds are silent (@freq 0) or
+ * a tone of about @freq Hz; @what names the stretch in the failure. */
+void symbl_test_expect_span (GBytes * samples, gdouble from, gdouble to,
+    gdouble freq, const gchar * what);
 
 /* A TCP port on 127.0.0.1 where nothing listens: connections are refused. */
 guint symbl_test_closed_port (void);

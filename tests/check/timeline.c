@@ -1,0 +1,185 @@
+/* Time in a recording: a gap stays a gap, timestamps that jump back or
+ * start again make a file in order, and symbl-job's duration is the
+ * uploaded file's, as gst-discoverer reads it. */
+#include <gst/app/gstappsrc.h>
+#include "symbltest.h"
+
+#define APPSRC "appsrc name=src format=time caps=audio/x-raw,format=S16LE," \
+    "rate=16000,channels=1,layout=interleaved"
+
+static SymblTest t;
+
+/* symbl-job's duration, checked against the uploaded file's within
+ * @tolerance; returns the file decoded. */
+static GBytes *
+check_upload (GList * messages, GstClockTime tolerance)
+{
+  GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+      "symbl-job");
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
+  GstClockTime said = GST_CLOCK_TIME_NONE, found;
+  GBytes *decoded;
+
+  fail_unless (job != NULL, "no symbl-job");
+  gst_structure_get_uint64 (gst_message_get_structure (job), "duration",
+      &said);
+  found = symbl_test_discover (r->body_path, NULL);
+  fail_unless (said + tolerance >= found && said <= found + tolerance,
+      "symbl-job said %" GST_TIME_FORMAT ", the file lasts %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (said), GST_TIME_ARGS (found));
+  decoded = symbl_test_decode (r->body_path);
+  symbl_recorded_request_free (r);
+  return decoded;
+}
+
+/* Runs "appsrc name=src ! symblsink @extra", with @push feeding it. */
+static GList *
+record_pushed (const gchar * extra, void (*push) (GstAppSrc * src))
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline (APPSRC " ! symblsink %s %s",
+      props, extra);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GList *messages;
+
+  push (GST_APP_SRC (src));
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  messages = symbl_test_run (pipeline, 60);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+static void
+push_with_a_gap (GstAppSrc * src)
+{
+  symbl_test_push_tone (src, 300, 0, 2);
+  symbl_test_push_tone (src, 700, 5, 2);
+}
+
+static const gchar *gap_configs[] = { "", "segment-duration=60" };
+
+/* 0-2 s, nothing for 3 s, then 5-7 s: 7 s, with silence in the gap. */
+GST_START_TEST (test_a_gap_stays_a_gap)
+{
+  GList *messages = record_pushed (gap_configs[__i__], push_with_a_gap);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 7 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 1.95, 300, "before the gap");
+  symbl_test_expect_span (decoded, 2.05, 4.95, 0, "the gap");
+  symbl_test_expect_span (decoded, 5.05, 6.95, 700, "after the gap");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* As identity drop-probability would, but the same every run: every third
+ * 0.1 s buffer never arrives. */
+static void
+push_dropping_every_third (GstAppSrc * src)
+{
+  guint i;
+
+  for (i = 0; i < 30; i++)
+    if (i % 3 != 2)
+      symbl_test_push_tone (src, 400, i * 0.1, 0.1);
+}
+
+GST_START_TEST (test_lost_buffers_leave_silence_in_place)
+{
+  GList *messages = record_pushed ("", push_dropping_every_third);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+  guint i;
+
+  /* The last buffer was lost too: the recording ends before it. */
+  fail_unless_equals_int (g_bytes_get_size (decoded), 2.9 * 32000);
+  for (i = 0; i < 29; i++) {
+    g_autofree gchar *what = g_strdup_printf ("0.1 s from %.1f s", i * 0.1);
+
+    symbl_test_expect_span (decoded, i * 0.1 + 0.01, i * 0.1 + 0.09,
+        i % 3 == 2 ? 0 : 400, what);
+  }
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* 0-2 s, then timestamps go back to 1.5 s for 2 s more: what overlaps the
+ * recorded audio is dropped, the rest follows in order, in place. */
+static void
+push_going_back (GstAppSrc * src)
+{
+  symbl_test_push_tone (src, 300, 0, 2);
+  symbl_test_push_tone (src, 700, 1.5, 2);
+}
+
+GST_START_TEST (test_timestamps_going_back_stay_in_order)
+{
+  GList *messages = record_pushed ("", push_going_back);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 3.5 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 1.95, 300, "before the jump");
+  symbl_test_expect_span (decoded, 2.05, 3.45, 700, "after the jump");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Two streams one after the other, each starting at 0 in its segment, as
+ * two files: 5 s, every sample, and a symbl-job that says so. */
+GST_START_TEST (test_concat_keeps_every_sample)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("concat name=c ! symblsink %s "
+      "audiotestsrc freq=300 samplesperbuffer=1600 num-buffers=20 ! "
+      "audio/x-raw,rate=16000,channels=1 ! c. "
+      "audiotestsrc freq=700 samplesperbuffer=1600 num-buffers=30 ! "
+      "audio/x-raw,rate=16000,channels=1 ! c.", props);
+  GList *messages = symbl_test_run (pipeline, 60);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 5 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 1.95, 300, "the first file");
+  symbl_test_expect_span (decoded, 2.05, 4.95, 700, "the second file");
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* 50 ms of Opus: the duration is the file's, within a 20 ms frame. */
+GST_START_TEST (test_short_opus_duration_is_the_files)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=800 num-buffers=1 ! audio/x-raw,rate=16000 ! "
+      "symblsink format=opus %s", props);
+  GList *messages = symbl_test_run (pipeline, 60);
+  g_autoptr (GBytes) decoded = check_upload (messages, 20 * GST_MSECOND);
+
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+static Suite *
+timeline_suite (void)
+{
+  Suite *s = suite_create ("timeline");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  symbl_test_add_fixture (tc, &t);
+  tcase_add_loop_test (tc, test_a_gap_stays_a_gap, 0,
+      G_N_ELEMENTS (gap_configs));
+  tcase_add_test (tc, test_lost_buffers_leave_silence_in_place);
+  tcase_add_test (tc, test_timestamps_going_back_stay_in_order);
+  tcase_add_test (tc, test_concat_keeps_every_sample);
+  tcase_add_test (tc, test_short_opus_duration_is_the_files);
+  return s;
+}
+
+GST_CHECK_MAIN (timeline);
