@@ -422,7 +422,8 @@ GST_START_TEST (test_disk_full_while_spooling)
 
 GST_END_TEST;
 
-/* The first file that appears in @dir, waiting up to 10 s; NULL if none */
+/* The first recording (not a manifest) that appears in @dir, waiting up
+ * to 10 s; NULL if none. */
 static gchar *
 wait_for_file (const gchar * dir)
 {
@@ -430,10 +431,11 @@ wait_for_file (const gchar * dir)
 
   do {
     g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
-    const gchar *name = listing ? g_dir_read_name (listing) : NULL;
+    const gchar *name;
 
-    if (name)
-      return g_build_filename (dir, name, NULL);
+    while (listing && (name = g_dir_read_name (listing)))
+      if (!g_str_has_suffix (name, ".json"))
+        return g_build_filename (dir, name, NULL);
     g_usleep (10 * 1000);
   } while (g_get_monotonic_time () < end);
   return NULL;
