@@ -112,6 +112,7 @@ GST_START_TEST (test_a_kill_while_recording_is_finished_later)
   g_autoptr (GPtrArray) requests = NULL;
   g_autofree gchar *listed = NULL;
   g_autofree gchar *sent = NULL;
+  g_autofree gchar *text = NULL;
   SymblRecordedRequest *request;
   GstClockTime duration, ran;
 
@@ -121,7 +122,8 @@ GST_START_TEST (test_a_kill_while_recording_is_finished_later)
   fail_unless_equals_string (member (found->pdata[0], "state"), "recording");
   fail_unless_equals_string (member (found->pdata[0], "endpoint"), "audio");
   fail_unless_equals_string (member (found->pdata[0], "method"), "POST");
-  fail_if (strstr (json_to_string (found->pdata[0], FALSE), TEST_TOKEN));
+  text = json_to_string (found->pdata[0], FALSE);
+  fail_if (strstr (text, TEST_TOKEN), "%s", text);
 
   fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
   fail_unless (strstr (listed, "\trecording\t") != NULL, "%s", listed);
