@@ -59,6 +59,8 @@ struct _SymblLocalServer
 
   /* Shared between threads, under lock */
   GMutex lock;
+  guint uploads_in_flight;      /* from their headers to their answer */
+  guint peak_uploads;
   GCond started_cond;
   gboolean started;
   GError *start_error;
@@ -222,6 +224,8 @@ finish_request (SymblLocalRequest * request, guint status)
     return;
   }
   g_mutex_lock (&server->lock);
+  if (request->route == SYMBL_LOCAL_ROUTE_UPLOAD)
+    server->uploads_in_flight--;
   g_ptr_array_add (server->requests, record);
   g_cond_broadcast (&server->requests_cond);
   g_mutex_unlock (&server->lock);
@@ -446,6 +450,11 @@ on_request_headers (SoupServer * soup, SoupServerMessage * msg,
   g_mutex_lock (&server->lock);
   request->fault = symbl_fault_queue_take (&server->faults, path,
       request->route == SYMBL_LOCAL_ROUTE_UPLOAD);
+  if (request->route == SYMBL_LOCAL_ROUTE_UPLOAD) {
+    server->uploads_in_flight++;
+    server->peak_uploads = MAX (server->peak_uploads,
+        server->uploads_in_flight);
+  }
   g_mutex_unlock (&server->lock);
 
   if (request->fault && fault_replaces_answer (request->fault)) {
@@ -924,6 +933,17 @@ symbl_local_server_wait_requests (SymblLocalServer * server, guint n,
   reached = server->requests->len >= n;
   g_mutex_unlock (&server->lock);
   return reached;
+}
+
+guint
+symbl_local_server_get_peak_uploads (SymblLocalServer * server)
+{
+  guint peak;
+
+  g_mutex_lock (&server->lock);
+  peak = server->peak_uploads;
+  g_mutex_unlock (&server->lock);
+  return peak;
 }
 
 void

@@ -115,6 +115,9 @@ GPtrArray *symbl_local_server_get_requests (SymblLocalServer * server);
  * FALSE on timeout. */
 gboolean symbl_local_server_wait_requests (SymblLocalServer * server,
     guint n, guint timeout_ms);
+/* The most uploads (POST or PUT of a recording) that were under way at
+ * once, from their headers to their answer. */
+guint symbl_local_server_get_peak_uploads (SymblLocalServer * server);
 /* Forgets the requests recorded so far (as DELETE /__local/requests
  * does): get_requests and wait_requests count from here on. */
 void symbl_local_server_clear_requests (SymblLocalServer * server);

@@ -13,6 +13,10 @@
 #define DEFAULT_CONFIDENCE_THRESHOLD 0.5
 #define DEFAULT_MAX_URL_LENGTH 8000
 #define DEFAULT_POLL_INTERVAL_MS 2000
+/* Four uploads fill an uplink as well as forty do, and each upload asks
+ * for one of the account's job slots (2 on a trial account): more at once
+ * would mostly wait on 429s (docs/media-server.md). */
+#define DEFAULT_MAX_CONCURRENT_UPLOADS 4
 #define DEFAULT_JOB_TIMEOUT_S 3600
 
 GType
@@ -572,6 +576,22 @@ static const SettingSpec specs[] = {
         "Seconds to wait for the job to complete (0: no limit)",
         KIND_UINT, FIELD (job_timeout), NULL, 0, G_MAXINT,
       DEFAULT_JOB_TIMEOUT_S},
+  /**
+   * GstSymblUploadSink:max-concurrent-uploads:
+   *
+   * Uploads under way at once, for all the elements of the process that use
+   * the same account (API URL, credentials and HTTP settings); the others
+   * wait for a place. The first element of an account sets it.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.2
+   */
+  {"max-concurrent-uploads", "Maximum concurrent uploads",
+        "Uploads under way at once for all the elements of this process "
+        "that use the same account; the others wait for a place",
+        KIND_UINT, FIELD (max_concurrent_uploads), NULL, 1, 1000,
+      DEFAULT_MAX_CONCURRENT_UPLOADS},
 };
 
 #define N_SPECS G_N_ELEMENTS (specs)

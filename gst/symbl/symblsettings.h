@@ -72,6 +72,9 @@ typedef struct
   guint poll_interval;          /* ms */
   guint job_timeout;            /* s, 0: none */
 
+  /* Shared with the process's other elements of the same account. */
+  guint max_concurrent_uploads;
+
   guint64 set;                  /* bit i: setting i was set by the user */
 } SymblSettings;
 

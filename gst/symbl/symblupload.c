@@ -9,6 +9,7 @@
 
 #include <libsoup/soup.h>
 
+#include "symblaccount.h"
 #include "symbltoken.h"
 #include "symblvalues.h"
 
@@ -20,7 +21,8 @@ symbl_upload_error_quark (void)
 
 struct _SymblUpload
 {
-  SymblClient *client;
+  SymblAccount *account;        /* shared with the process's elements */
+  SymblClient *client;          /* the account's */
   SymblTokenSource *tokens;
   SymblOptions *options;
   SymblRetryPolicy retry;
@@ -43,10 +45,11 @@ setting_or_env (const gchar * value, const gchar * variable)
 
 /* The access-token property wins; then app credentials set as properties;
  * then the environment's token, then its app credentials, whose id goes
- * to @app_id_used. */
+ * to @app_id_used. The credentials also go into @account, the digest that
+ * tells one account from another. */
 static SymblTokenSource *
 resolve_tokens (const SymblSettings * settings, const gchar * api_url,
-    gchar ** app_id_used, GError ** error)
+    gchar ** app_id_used, GChecksum * account, GError ** error)
 {
   const gchar *token = settings->access_token;
   const gchar *origin = "access-token";
@@ -64,6 +67,8 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
           "cannot carry", origin);
       return NULL;
     }
+    g_checksum_update (account, (const guchar *) "token", 6);
+    g_checksum_update (account, (const guchar *) token, strlen (token) + 1);
     return symbl_token_source_new_fixed (token);
   }
 
@@ -71,6 +76,10 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
   app_secret = setting_or_env (app_secret, "SYMBL_APP_SECRET");
   if (app_id && app_secret) {
     *app_id_used = g_strdup (app_id);
+    g_checksum_update (account, (const guchar *) "app", 4);
+    g_checksum_update (account, (const guchar *) app_id, strlen (app_id) + 1);
+    g_checksum_update (account, (const guchar *) app_secret,
+        strlen (app_secret) + 1);
     return symbl_token_source_new_app (api_url, app_id, app_secret);
   }
   if (app_id || app_secret) {
@@ -167,6 +176,19 @@ longest_path (SymblUpload * upload)
       escaped ? "/" : "", escaped ? escaped : "", NULL);
 }
 
+/* What else makes elements' HTTP alike, after the credentials. */
+static void
+add_client_options (GChecksum * account, const gchar * api_url,
+    const SymblClientOptions * options)
+{
+  g_autofree gchar *text = g_strdup_printf ("%s\n%s\n%u\n%d\n%s\n%s",
+      api_url, options->user_agent, options->timeout_s, options->ssl_strict,
+      options->ssl_ca_file ? options->ssl_ca_file : "",
+      options->proxy ? options->proxy : "");
+
+  g_checksum_update (account, (const guchar *) text, -1);
+}
+
 SymblUpload *
 symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
     GError ** error)
@@ -180,6 +202,7 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   };
   const gchar *api_url = resolve_api_url (settings);
   SymblUpload *upload = g_new0 (SymblUpload, 1);
+  g_autoptr (GChecksum) account = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree gchar *path = NULL;
 
   upload->conversation_id = g_strdup (settings->conversation_id);
@@ -195,11 +218,16 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
 
   if (!symbl_settings_check (settings, error)
       || !(upload->tokens = resolve_tokens (settings, api_url,
-              &upload->app_id, error))
+              &upload->app_id, account, error))
       || !(upload->options = symbl_options_new (settings, advice, error))
-      || !check_spool_dir (upload->spool_dir, error)
-      || !(upload->client = symbl_client_new (api_url, &client_options, error)))
+      || !check_spool_dir (upload->spool_dir, error))
     goto failed;
+  add_client_options (account, api_url, &client_options);
+  upload->account = symbl_account_get (g_checksum_get_string (account),
+      api_url, &client_options, settings->max_concurrent_uploads, error);
+  if (!upload->account)
+    goto failed;
+  upload->client = symbl_account_get_client (upload->account);
 
   path = longest_path (upload);
   if (!symbl_options_check_length (upload->options, path,
@@ -218,7 +246,7 @@ symbl_upload_free (SymblUpload * upload)
 {
   if (!upload)
     return;
-  symbl_client_free (upload->client);
+  symbl_account_unref (upload->account);
   symbl_token_source_free (upload->tokens);
   symbl_options_free (upload->options);
   g_free (upload->conversation_id);
@@ -314,12 +342,18 @@ submit (const gchar * token, gpointer user_data, SymblResponse * response,
   SubmitCall *call = user_data;
   GError *submit_error = NULL;
 
+  gboolean ok;
+
+  if (!symbl_account_begin_upload (call->upload->account, cancellable, error))
+    return FALSE;
   call->entry->attempts++;
   symbl_outbox_entry_set_state (call->entry, SYMBL_OUTBOX_SENDING, NULL);
   call->submission.token = token;
-  if (symbl_client_submit (call->upload->client, &call->submission,
-          call->callbacks->on_progress, call->callbacks->user_data, call->ids,
-          response, cancellable, &submit_error))
+  ok = symbl_client_submit (call->upload->client, &call->submission,
+      call->callbacks->on_progress, call->callbacks->user_data, call->ids,
+      response, cancellable, &submit_error);
+  symbl_account_end_upload (call->upload->account);
+  if (ok)
     return TRUE;
   if (is_unanswered (submit_error, response)) {
     g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNANSWERED,

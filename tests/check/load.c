@@ -170,6 +170,47 @@ GST_START_TEST (test_fifty_pipelines_at_once)
 
 GST_END_TEST;
 
+/* Elements of one account share its bound on uploads under way: twenty
+ * calls that end at once, each answered slowly, never have more than
+ * max-concurrent-uploads requests in flight, and all get their ids. */
+GST_START_TEST (test_uploads_share_the_account_bound)
+{
+  GstElement *pipelines[20];
+  g_autofree gchar *props = NULL;
+  guint i;
+
+  symbl_test_setup (&t);
+  props = symbl_test_sink_props (&t);
+  fail_unless (symbl_local_server_add_fault_text (t.server,
+          "stall=300,count=20", NULL));
+  for (i = 0; i < G_N_ELEMENTS (pipelines); i++) {
+    pipelines[i] = symbl_test_pipeline ("audiotestsrc num-buffers=3 "
+        "samplesperbuffer=1600 ! audio/x-raw,rate=16000,channels=1 ! "
+        "symblsink max-concurrent-uploads=2 %s", props);
+    fail_unless (gst_element_set_state (pipelines[i], GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+  }
+  for (i = 0; i < G_N_ELEMENTS (pipelines); i++) {
+    GstBus *bus = gst_element_get_bus (pipelines[i]);
+    GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+    fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS,
+        "call %u did not end well", i);
+    gst_message_unref (msg);
+    gst_object_unref (bus);
+    gst_element_set_state (pipelines[i], GST_STATE_NULL);
+    gst_object_unref (pipelines[i]);
+  }
+  g_ptr_array_unref (symbl_test_requests (&t, G_N_ELEMENTS (pipelines)));
+  /* The bound was reached, and never passed. */
+  fail_unless_equals_int (symbl_local_server_get_peak_uploads (t.server), 2);
+
+  symbl_test_teardown (&t);
+}
+
+GST_END_TEST;
+
 static Suite *
 load_suite (void)
 {
@@ -179,6 +220,7 @@ load_suite (void)
   suite_add_tcase (s, tc);
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_fifty_pipelines_at_once);
+  tcase_add_test (tc, test_uploads_share_the_account_bound);
   return s;
 }
 
