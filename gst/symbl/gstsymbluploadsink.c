@@ -928,14 +928,16 @@ static gboolean
 finish_segments (GstSymblUploadSink * self)
 {
   g_autoptr (GCancellable) cancellable = current_cancellable (self);
-  const SymblJobIds *last;
+  SymblJobIds last = { NULL, NULL };
+  gboolean ok = TRUE;
 
   if (!symbl_upload_queue_drain (self->segments, cancellable))
     return FALSE;
-  last = symbl_upload_queue_get_last_ids (self->segments);
-  if (last && symbl_upload_get_wait_for_job (self->upload))
-    return follow_job (self, last, cancellable);
-  return TRUE;
+  if (symbl_upload_queue_get_last_ids (self->segments, &last)
+      && symbl_upload_get_wait_for_job (self->upload))
+    ok = follow_job (self, &last, cancellable);
+  symbl_job_ids_clear (&last);
+  return ok;
 }
 
 /**
@@ -954,14 +956,15 @@ gst_symbl_upload_sink_end_segments (GstSymblUploadSink * self,
   g_autofree gchar *list = NULL;
   g_autofree gchar *conversation_id = NULL;
   g_autofree gchar *advice = NULL;
-  const SymblJobIds *last;
+  SymblJobIds last = { NULL, NULL };
   gchar **paths, **path;
 
   g_mutex_lock (&self->cancel_lock);
   if (self->segments) {
-    last = symbl_upload_queue_get_last_ids (self->segments);
-    conversation_id = g_strdup (last ? last->conversation_id :
-        symbl_upload_get_conversation_id (self->upload));
+    conversation_id = symbl_upload_queue_get_last_ids (self->segments,
+        &last) ? g_steal_pointer (&last.conversation_id) :
+        g_strdup (symbl_upload_get_conversation_id (self->upload));
+    symbl_job_ids_clear (&last);
     paths = symbl_upload_queue_free (g_steal_pointer (&self->segments));
     for (path = paths; *path; path++)
       g_ptr_array_add (kept, *path);

@@ -227,10 +227,19 @@ symbl_upload_queue_drain (SymblUploadQueue * queue, GCancellable * cancellable)
   return done;
 }
 
-const SymblJobIds *
-symbl_upload_queue_get_last_ids (SymblUploadQueue * queue)
+gboolean
+symbl_upload_queue_get_last_ids (SymblUploadQueue * queue, SymblJobIds * ids)
 {
-  return queue->last_ids.job_id ? &queue->last_ids : NULL;
+  gboolean known;
+
+  g_mutex_lock (&queue->lock);
+  known = queue->last_ids.job_id != NULL;
+  if (known) {
+    ids->conversation_id = g_strdup (queue->last_ids.conversation_id);
+    ids->job_id = g_strdup (queue->last_ids.job_id);
+  }
+  g_mutex_unlock (&queue->lock);
+  return known;
 }
 
 void

@@ -43,9 +43,11 @@ void symbl_upload_queue_push (SymblUploadQueue * queue, const gchar * path,
 gboolean symbl_upload_queue_drain (SymblUploadQueue * queue,
     GCancellable * cancellable);
 
-/* The ids of the last segment uploaded, or NULL. */
-const SymblJobIds *symbl_upload_queue_get_last_ids (SymblUploadQueue *
-    queue);
+/* Copies into @ids those of the last segment uploaded; FALSE when none
+ * was. A copy, taken under the queue's lock: the queue's thread replaces
+ * its own as segments go. */
+gboolean symbl_upload_queue_get_last_ids (SymblUploadQueue * queue,
+    SymblJobIds * ids);
 
 /* Stops: cancels an upload under way, uploads no more. Any thread. */
 void symbl_upload_queue_cancel (SymblUploadQueue * queue);
