@@ -14,13 +14,10 @@
 
 #include <locale.h>
 #include <stdio.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 
 #include "symbloutbox.h"
+#include "symblresume.h"
 #include "symblsettings.h"
-#include "symblupload.h"
-#include "symblwavrepair.h"
 
 static gchar *spool_dir;
 static gchar *api_url;
@@ -83,12 +80,22 @@ list (void)
   return 0;
 }
 
+typedef struct
+{
+  GHashTable *uploaders;        /* by API URL */
+} Sender;
+
 /* One uploader per API: the settings are the environment's. */
 static SymblUpload *
-uploader_for (GHashTable * uploaders, const gchar * url, GError ** error)
+uploader_for (const gchar * manifest_url, gpointer user_data, gchar ** why)
 {
-  SymblUpload *upload = g_hash_table_lookup (uploaders, url);
+  Sender *sender = user_data;
+  const gchar *env_url = g_getenv ("SYMBL_API_URL");
+  const gchar *url = api_url ? api_url : env_url && *env_url ? env_url :
+      manifest_url;
+  SymblUpload *upload = g_hash_table_lookup (sender->uploaders, url);
   g_autoptr (GPtrArray) advice = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
   SymblSettings settings;
   guint i;
 
@@ -97,186 +104,66 @@ uploader_for (GHashTable * uploaders, const gchar * url, GError ** error)
   symbl_settings_init (&settings);
   settings.api_url = g_strdup (url);
   settings.spool_dir = g_strdup (spool_dir);
-  upload = symbl_upload_new (&settings, advice, error);
+  upload = symbl_upload_new (&settings, advice, &error);
   symbl_settings_clear (&settings);
   for (i = 0; i < advice->len; i++)
     g_printerr ("symbl-outbox: %s\n", (gchar *) g_ptr_array_index (advice, i));
-  if (upload)
-    g_hash_table_insert (uploaders, g_strdup (url), upload);
+  if (!upload) {
+    *why = g_strdup_printf ("cannot send to %s: %s", url, error->message);
+    return NULL;
+  }
+  g_hash_table_insert (sender->uploaders, g_strdup (url), upload);
   return upload;
 }
 
-/* The conversation that segment 0 of @entry's meeting got: from this
- * run, or from its manifest, which another process may have updated. */
-static gchar *
-meeting_conversation (GPtrArray * entries, const SymblOutboxEntry * entry)
+static void
+on_sending (const SymblOutboxEntry * entry, gboolean repaired,
+    gpointer user_data)
 {
-  guint i;
-
-  for (i = 0; i < entries->len; i++) {
-    SymblOutboxEntry *first = g_ptr_array_index (entries, i);
-    g_autofree gchar *manifest = NULL;
-    g_autoptr (SymblOutboxEntry) on_disk = NULL;
-
-    if (first->segment_index != 0
-        || g_strcmp0 (first->meeting_id, entry->meeting_id) != 0)
-      continue;
-    if (first->state == SYMBL_OUTBOX_DONE)
-      return g_strdup (first->result_conversation_id);
-    manifest = symbl_outbox_manifest_path (first->recording);
-    on_disk = symbl_outbox_entry_load (manifest, NULL);
-    if (on_disk && on_disk->state == SYMBL_OUTBOX_DONE)
-      return g_strdup (on_disk->result_conversation_id);
-  }
-  return NULL;
-}
-
-static gboolean
-should_send (const SymblOutboxEntry * entry)
-{
-  return entry->state != SYMBL_OUTBOX_DONE
-      && (entry->state != SYMBL_OUTBOX_SENT_NO_REPLY || resend_unanswered);
-}
-
-static guint64
-file_size (const gchar * path)
-{
-  GStatBuf st;
-
-  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
-}
-
-/* Sends one recording, claimed; FALSE with @error when it failed. */
-static gboolean
-send_entry (GHashTable * uploaders, GPtrArray * entries,
-    SymblOutboxEntry * entry, GError ** error)
-{
-  const gchar *url = api_url ? api_url : g_getenv ("SYMBL_API_URL");
-  SymblUploadCallbacks callbacks = { NULL, NULL, NULL, NULL };
-  SymblResponse response = { 0, NULL, -1 };
-  SymblJobIds ids = { NULL, NULL };
-  SymblUpload *upload;
-  gboolean ok, repaired;
-
-  if (entry->append_to_meeting) {
-    entry->conversation_id = meeting_conversation (entries, entry);
-    if (!entry->conversation_id) {
-      g_set_error (error, SYMBL_OUTBOX_ERROR, SYMBL_OUTBOX_ERROR_MANIFEST,
-          "segment %u of meeting %s is appended to the conversation of its "
-          "segment 0, which has none yet", entry->segment_index,
-          entry->meeting_id);
-      return FALSE;
-    }
-    entry->append_to_meeting = FALSE;
-  }
-  upload = uploader_for (uploaders, url && *url ? url : entry->api_url, error);
-  if (!upload)
-    return FALSE;
-  /* What is on disk is what goes, even if a crash cut it short: then a
-   * WAV's header still holds wavenc's placeholder sizes. */
-  if (!symbl_wav_repair (entry->recording, &repaired, error))
-    return FALSE;
   if (repaired)
-    printf ("repaired the WAV header of %s from its size\n",
-        entry->recording);
-  entry->size = file_size (entry->recording);
+    printf ("repaired the WAV header of %s from its size\n", entry->recording);
   printf ("sending %s (%" G_GUINT64_FORMAT " bytes)\n", entry->recording,
       entry->size);
-  ok = symbl_upload_send (upload, entry, &callbacks, &ids, &response, NULL,
-      error);
-  if (ok)
-    printf ("conversation-id=%s job-id=%s %s\n", ids.conversation_id,
-        ids.job_id, entry->recording);
-  symbl_job_ids_clear (&ids);
-  symbl_response_clear (&response);
-  return ok;
 }
 
-/* Claims @entry if it is still to be sent. A recording gone, or done by
- * now, is someone else's success: skipped without a word. */
-static gboolean
-claim (SymblOutboxEntry * entry, gboolean * busy)
-{
-  g_autoptr (GError) error = NULL;
-
-  *busy = FALSE;
-  if (symbl_outbox_entry_claim (entry, &error))
-    return should_send (entry);
-  if (g_error_matches (error, SYMBL_OUTBOX_ERROR, SYMBL_OUTBOX_ERROR_BUSY)) {
-    *busy = TRUE;
-    g_printerr ("symbl-outbox: skipped: %s\n", error->message);
-  } else if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-    g_printerr ("symbl-outbox: %s\n", error->message);
-  }
-  return FALSE;
-}
-
-/* What this run sent goes, with its manifest; but a meeting's segment 0
- * keeps its manifest while later ones may need its conversation. */
 static void
-remove_sent (GPtrArray * entries, GHashTable * sent)
+on_sent (const SymblOutboxEntry * entry, const SymblJobIds * ids,
+    gpointer user_data)
 {
-  guint i, j;
+  printf ("conversation-id=%s job-id=%s %s\n", ids->conversation_id,
+      ids->job_id, entry->recording);
+}
 
-  for (i = 0; i < entries->len; i++) {
-    SymblOutboxEntry *entry = g_ptr_array_index (entries, i);
-    gboolean needed = FALSE;
+static void
+on_failed (const SymblOutboxEntry * entry, const GError * error,
+    gpointer user_data)
+{
+  g_printerr ("symbl-outbox: %s: %s\n", entry->recording, error->message);
+}
 
-    if (!g_hash_table_contains (sent, entry))
-      continue;
-    for (j = 0; entry->meeting_id && j < entries->len; j++) {
-      SymblOutboxEntry *other = g_ptr_array_index (entries, j);
-
-      needed |= other != entry && other->state != SYMBL_OUTBOX_DONE
-          && g_strcmp0 (other->meeting_id, entry->meeting_id) == 0;
-    }
-    if (needed)
-      g_unlink (entry->recording);
-    else
-      symbl_outbox_entry_remove (entry);
-  }
+static void
+on_skipped (const gchar * why, gpointer user_data)
+{
+  g_printerr ("symbl-outbox: skipped: %s\n", why);
 }
 
 static gint
 send_all (void)
 {
-  g_autoptr (GPtrArray) entries = list_entries ();
-  g_autoptr (GHashTable) uploaders = g_hash_table_new_full (g_str_hash,
-      g_str_equal, g_free, (GDestroyNotify) symbl_upload_free);
-  g_autoptr (GHashTable) stalled = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GHashTable) sent = g_hash_table_new (NULL, NULL);
-  guint i, failed = 0;
+  Sender sender = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+        (GDestroyNotify) symbl_upload_free)
+  };
+  SymblResumeCallbacks callbacks = { uploader_for, on_sending, on_sent,
+    on_failed, on_skipped, &sender
+  };
+  g_autoptr (GError) error = NULL;
+  gint failed = symbl_resume (spool_dir, resend_unanswered, &callbacks, NULL,
+      &error);
 
-  if (!entries)
-    return 1;
-  for (i = 0; i < entries->len; i++) {
-    SymblOutboxEntry *entry = g_ptr_array_index (entries, i);
-    g_autoptr (GError) error = NULL;
-    gboolean busy, ok;
-
-    /* A meeting's segments go in order: none after one that did not. */
-    if (!should_send (entry) || (entry->meeting_id
-            && g_hash_table_contains (stalled, entry->meeting_id)))
-      continue;
-    if (!claim (entry, &busy)) {
-      if (busy && entry->meeting_id)
-        g_hash_table_add (stalled, entry->meeting_id);
-      continue;
-    }
-    ok = send_entry (uploaders, entries, entry, &error);
-    if (ok)
-      g_hash_table_add (sent, entry);
-    else {
-      g_printerr ("symbl-outbox: %s: %s\n", entry->recording, error->message);
-      failed++;
-      if (entry->meeting_id)
-        g_hash_table_add (stalled, entry->meeting_id);
-    }
-    /* Let go at once: the next may be another process's to send. */
-    close (g_steal_fd (&entry->lock_fd));
-  }
-  remove_sent (entries, sent);
-  return failed ? 1 : 0;
+  g_hash_table_unref (sender.uploaders);
+  if (failed < 0)
+    g_printerr ("symbl-outbox: %s\n", error->message);
+  return failed == 0 ? 0 : 1;
 }
 
 static gint

@@ -323,6 +323,21 @@ typedef struct
   SymblJobIds *ids;
 } SubmitCall;
 
+/* The last byte went out: from now on Symbl may have a job for it. The
+ * manifest says so before any reply can come, so that a crash while
+ * waiting for the reply never leads to a second job. */
+static void
+on_body_progress (guint64 sent, guint64 total, gpointer user_data)
+{
+  SubmitCall *call = user_data;
+
+  if (sent == total)
+    symbl_outbox_entry_set_state (call->entry, SYMBL_OUTBOX_SENT_NO_REPLY,
+        NULL);
+  if (call->callbacks->on_progress)
+    call->callbacks->on_progress (sent, total, call->callbacks->user_data);
+}
+
 /* The whole body went out and what came back, if anything, is no answer:
  * Symbl may have made a job of it. An error status is an answer. */
 static gboolean
@@ -350,8 +365,7 @@ submit (const gchar * token, gpointer user_data, SymblResponse * response,
   symbl_outbox_entry_set_state (call->entry, SYMBL_OUTBOX_SENDING, NULL);
   call->submission.token = token;
   ok = symbl_client_submit (call->upload->client, &call->submission,
-      call->callbacks->on_progress, call->callbacks->user_data, call->ids,
-      response, cancellable, &submit_error);
+      on_body_progress, call, call->ids, response, cancellable, &submit_error);
   symbl_account_end_upload (call->upload->account);
   if (ok)
     return TRUE;
