@@ -25,6 +25,7 @@
 #include "symblmedia.h"
 #include "symblmessages.h"
 #include "symbloptions.h"
+#include "symblresume.h"
 #include "symblsettings.h"
 #include "symblspool.h"
 #include "symblwavrepair.h"
@@ -66,6 +67,10 @@ struct _GstSymblUploadSink
   gint input_rate;              /* atomic: the audio's rate before encoding */
   gint channels;                /* atomic: 2 for a call on two channels */
   gchar *channel_metadata;      /* object lock: symblsink's speakers */
+
+  /* resume-pending: sends what spool-dir held, from READY to NULL. */
+  GThread *resume_thread;
+  GCancellable *resume_cancellable;
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
@@ -203,6 +208,93 @@ drop_entry (GstSymblUploadSink * self, gboolean remove)
   g_clear_pointer (&self->entry, symbl_outbox_entry_free);
 }
 
+/* resume-pending: only what goes to this element's API, whose
+ * credentials it has; what goes elsewhere is left for symbl-outbox. */
+static SymblUpload *
+resume_uploader (const gchar * api_url, gpointer user_data, gchar ** why)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+
+  return g_strcmp0 (api_url, symbl_upload_get_api_url (self->upload)) == 0 ?
+      self->upload : NULL;
+}
+
+static void
+on_resumed (const SymblOutboxEntry * entry, const SymblJobIds * ids,
+    gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+  const SymblMediaFormat *format =
+      symbl_media_format_from_file (entry->recording, NULL);
+  GstMessage *job;
+
+  if (!format)
+    format = symbl_media_format_from_name ("wav");
+  job = symbl_message_job (GST_OBJECT (self), ids, format, entry->size,
+      entry->duration_s >= 0 ? (GstClockTime) (entry->duration_s *
+          GST_SECOND) : GST_CLOCK_TIME_NONE, NULL);
+  gst_structure_set (gst_message_writable_structure (job), "resumed",
+      G_TYPE_BOOLEAN, TRUE, NULL);
+  gst_element_post_message (GST_ELEMENT (self), job);
+}
+
+/* A warning, not an error: the meeting being recorded goes on. */
+static void
+on_resume_failed (const SymblOutboxEntry * entry, const GError * error,
+    gpointer user_data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+      ("Could not resume the upload of %s: %s. It stays, with its "
+          "manifest: symbl-outbox list shows it", entry->recording,
+          error->message), (NULL), ("spool-location", G_TYPE_STRING,
+          entry->recording, NULL));
+}
+
+static gpointer
+resume (gpointer data)
+{
+  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (data);
+  SymblResumeCallbacks callbacks = { resume_uploader, NULL, on_resumed,
+    on_resume_failed, NULL, self
+  };
+  g_autoptr (GError) error = NULL;
+
+  if (symbl_resume (symbl_upload_get_spool_dir (self->upload), FALSE,
+          &callbacks, self->resume_cancellable, &error) < 0)
+    GST_WARNING_OBJECT (self, "nothing resumed: %s", error->message);
+  return NULL;
+}
+
+static void
+start_resuming (GstSymblUploadSink * self)
+{
+  gboolean wanted;
+
+  GST_OBJECT_LOCK (self);
+  wanted = self->settings.resume_pending;
+  GST_OBJECT_UNLOCK (self);
+  if (!wanted)
+    return;
+  self->resume_cancellable = g_cancellable_new ();
+  self->resume_thread = g_thread_new ("symbl-resume", resume, self);
+}
+
+/* Going to NULL never waits on the network: the upload under way is
+ * cancelled, and stays for the next time. */
+static void
+stop_resuming (GstSymblUploadSink * self)
+{
+  if (!self->resume_thread)
+    return;
+  g_cancellable_cancel (self->resume_cancellable);
+  g_thread_join (g_steal_pointer (&self->resume_thread));
+  g_clear_object (&self->resume_cancellable);
+}
+
 /* A stream ends at PAUSED to READY, not at READY to NULL as basesink's
  * stop would have it: a pipeline started again from READY records anew. */
 static GstStateChangeReturn
@@ -212,8 +304,11 @@ gst_symbl_upload_sink_change_state (GstElement * element,
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (element);
   GstStateChangeReturn ret;
 
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !prepare_upload (self))
-    return GST_STATE_CHANGE_FAILURE;
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
+    if (!prepare_upload (self))
+      return GST_STATE_CHANGE_FAILURE;
+    start_resuming (self);
+  }
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     reset_stream (self);
 
@@ -222,6 +317,7 @@ gst_symbl_upload_sink_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     keep_unfinished (self);
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+    stop_resuming (self);
     gst_symbl_upload_sink_end_segments (self, NULL);
     g_clear_pointer (&self->upload, symbl_upload_free);
   }

@@ -592,6 +592,22 @@ static const SettingSpec specs[] = {
         "that use the same account; the others wait for a place",
         KIND_UINT, FIELD (max_concurrent_uploads), NULL, 1, 1000,
       DEFAULT_MAX_CONCURRENT_UPLOADS},
+  /**
+   * GstSymblUploadSink:resume-pending:
+   *
+   * From READY, send in the background what a crash or a stop left in
+   * #GstSymblUploadSink:spool-dir for this element's API (as `symbl-outbox
+   * send` does), and post a `symbl-job` message with `resumed=true` for each.
+   * Recordings sent but never answered are left alone.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.2
+   */
+  {"resume-pending", "Resume pending uploads",
+        "From READY, send in the background the recordings that a crash or "
+        "a stop left in spool-dir, as symbl-outbox send does",
+      KIND_BOOLEAN, FIELD (resume_pending), NULL, 0, 1, FALSE},
 };
 
 #define N_SPECS G_N_ELEMENTS (specs)

@@ -74,6 +74,7 @@ typedef struct
 
   /* Shared with the process's other elements of the same account. */
   guint max_concurrent_uploads;
+  gboolean resume_pending;      /* send what spool-dir holds, from READY */
 
   guint64 set;                  /* bit i: setting i was set by the user */
 } SymblSettings;

@@ -256,6 +256,12 @@ symbl_upload_free (SymblUpload * upload)
 }
 
 const gchar *
+symbl_upload_get_api_url (SymblUpload * upload)
+{
+  return symbl_client_get_api_url (upload->client);
+}
+
+const gchar *
 symbl_upload_get_spool_dir (SymblUpload * upload)
 {
   return upload->spool_dir;

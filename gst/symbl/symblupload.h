@@ -54,6 +54,7 @@ SymblUpload *symbl_upload_new (const SymblSettings * settings,
     GPtrArray * advice, GError ** error);
 void symbl_upload_free (SymblUpload * upload);
 
+const gchar *symbl_upload_get_api_url (SymblUpload * upload);
 const gchar *symbl_upload_get_spool_dir (SymblUpload * upload);
 gboolean symbl_upload_get_keep_spool (SymblUpload * upload);
 gboolean symbl_upload_get_wait_for_job (SymblUpload * upload);

@@ -271,6 +271,79 @@ GST_START_TEST (test_no_secret_in_a_manifest)
 
 GST_END_TEST;
 
+/* resume-pending: an element sends what its spool-dir held, in the
+ * background from READY, before anything is recorded, and says so. */
+GST_START_TEST (test_resume_pending_from_ready)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline;
+  GstBus *bus;
+  GstMessage *msg;
+  const GstStructure *job;
+  gboolean resumed = FALSE;
+  SymblRecordedRequest *request;
+
+  record_and_kill ("symblsink", 3000);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 1);
+
+  pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=3 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink resume-pending=true %s",
+      props);
+  bus = gst_element_get_bus (pipeline);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  msg = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+      GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING);
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ELEMENT);
+  job = gst_message_get_structure (msg);
+  fail_unless (gst_structure_has_name (job, "symbl-job"));
+  fail_unless (gst_structure_get_boolean (job, "resumed", &resumed)
+      && resumed);
+  /* From the element the user named, with the ids the server gave. */
+  fail_unless (GST_IS_BIN (GST_MESSAGE_SRC (msg)));
+  request = symbl_test_the_request (&t);
+  fail_unless (strstr (request->reply, gst_structure_get_string (job,
+              "job-id")) != NULL);
+  gst_message_unref (msg);
+  symbl_recorded_request_free (request);
+
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* Going to NULL while a resumed upload waits for its reply returns at
+ * once; the recording stays, and since its body went out it is not sent
+ * again on its own. */
+GST_START_TEST (test_stopping_never_waits_for_a_resumed_upload)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline;
+  g_autofree gchar *listed = NULL;
+  gint64 start;
+
+  record_and_kill ("symblsink", 3000);
+  fail_unless (symbl_local_server_add_fault_text (t.server, "stall=0", NULL));
+  pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=3 ! "
+      "symblsink resume-pending=true %s", props);
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  g_usleep (symbl_test_us (G_USEC_PER_SEC));
+  start = g_get_monotonic_time ();
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  fail_unless (g_get_monotonic_time () - start <
+      symbl_test_us (G_USEC_PER_SEC));
+  gst_object_unref (pipeline);
+
+  fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
+  fail_unless (strstr (listed, "\tsent-no-reply\t") != NULL, "%s", listed);
+}
+
+GST_END_TEST;
+
 static Suite *
 outbox_suite (void)
 {
@@ -283,6 +356,8 @@ outbox_suite (void)
   tcase_add_test (tc, test_sent_no_reply_waits_to_be_told);
   tcase_add_test (tc, test_two_senders_send_each_once);
   tcase_add_test (tc, test_no_secret_in_a_manifest);
+  tcase_add_test (tc, test_resume_pending_from_ready);
+  tcase_add_test (tc, test_stopping_never_waits_for_a_resumed_upload);
   return s;
 }
 
