@@ -17,8 +17,6 @@ struct _GstSymblSegmentWriter
   guint channels;
   gchar *spool_dir;
   gchar *label;
-  GstSymblSegmentFunc func;
-  gpointer user_data;
 
   GstElement *segmenter;
   /* Streaming thread (and construction): the current segment's. */
@@ -31,6 +29,32 @@ struct _GstSymblSegmentWriter
 
 G_DEFINE_TYPE (GstSymblSegmentWriter, gst_symbl_segment_writer, GST_TYPE_BIN);
 
+static void
+post_segment (GstSymblSegmentWriter * self, const gchar * name,
+    const gchar * path, GstClockTime duration, gboolean last)
+{
+  GstStructure *s = gst_structure_new (name, "location", G_TYPE_STRING, path,
+      "format", G_TYPE_STRING, symbl_audio_format_container (self->format),
+      NULL);
+
+  if (g_str_equal (name, GST_SYMBL_SEGMENT_CLOSED))
+    gst_structure_set (s, "duration", G_TYPE_UINT64, duration, "last",
+        G_TYPE_BOOLEAN, last, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+}
+
+/* Before the first data of a segment: its file is about to hold it. */
+static GstPadProbeReturn
+on_first_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (user_data);
+
+  post_segment (self, GST_SYMBL_SEGMENT_STARTED, self->path,
+      GST_CLOCK_TIME_NONE, FALSE);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 /* A new segment: its encoder, and a private (0600) file for it. */
 static gboolean
 start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
@@ -42,6 +66,7 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
   SymblSpool *spool = symbl_spool_create (self->spool_dir, label, extension,
       error);
   g_autofree gchar *name = NULL;
+  g_autoptr (GstPad) encoder_sink = NULL;
 
   if (!spool)
     return FALSE;
@@ -60,6 +85,9 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
 
   gst_bin_add_many (GST_BIN (self), self->encoder, self->filesink, NULL);
   gst_object_unref (self->encoder);     /* the bin holds it */
+  encoder_sink = gst_element_get_static_pad (self->encoder, "sink");
+  gst_pad_add_probe (encoder_sink, GST_PAD_PROBE_TYPE_BUFFER, on_first_data,
+      self, NULL);
   if (!gst_element_link_pads (self->encoder, "src", self->filesink, "sink")
       || !gst_element_link_pads (self->segmenter, "src", self->encoder, "sink")) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
@@ -101,8 +129,7 @@ on_cut (GstSymblSegmenter * segmenter, GstClockTime duration,
   path = g_steal_pointer (&self->path);
   drop_segment (self);
   GST_INFO_OBJECT (self, "segment %u done: %s", self->index, path);
-  self->func (path, symbl_audio_format_container (self->format), duration,
-      FALSE, self->user_data);
+  post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path, duration, FALSE);
 
   self->index++;
   if (!start_segment (self, &missing, &error)) {
@@ -129,9 +156,9 @@ gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
     }
     g_autofree gchar *path = g_steal_pointer (&self->path);
 
-    self->func (path, symbl_audio_format_container (self->format),
+    post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path,
         gst_symbl_segmenter_get_segment_position (GST_SYMBL_SEGMENTER
-            (self->segmenter)), TRUE, self->user_data);
+            (self->segmenter)), TRUE);
   }
   GST_BIN_CLASS (gst_symbl_segment_writer_parent_class)->handle_message (bin,
       message);
@@ -140,8 +167,7 @@ gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
 GstElement *
 gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
     GstClockTime segment_duration, const gchar * spool_dir,
-    const gchar * label, GstSymblSegmentFunc func, gpointer user_data,
-    gchar ** missing, GError ** error)
+    const gchar * label, gchar ** missing, GError ** error)
 {
   GstSymblSegmentWriter *self =
       g_object_new (GST_TYPE_SYMBL_SEGMENT_WRITER, "name", "segments", NULL);
@@ -152,8 +178,6 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
   self->channels = channels;
   self->spool_dir = g_strdup (spool_dir);
   self->label = g_strdup (label);
-  self->func = func;
-  self->user_data = user_data;
 
   self->segmenter = gst_symbl_segmenter_new (segment_duration, on_cut, self);
   if (format == SYMBL_AUDIO_FORMAT_WAV)

@@ -6,8 +6,16 @@
  * raw audio -> segmenter -> encoder -> filesink (segment n's file)
  *
  * At a cut the segment's encoder gets EOS (so that wavenc or flacenc
- * finish its header), the finished file is handed on, and a new encoder
- * and file take over, from the streaming thread, before the next sample.
+ * finish its header), and a new encoder and file take over, from the
+ * streaming thread, before the next sample.
+ *
+ * It tells its parent, as element messages from the streaming thread
+ * (which a bin's handle_message sees before they go on):
+ *   symbl-segment-started: location (string), format (string), as the
+ *     first data of a segment is about to be written;
+ *   symbl-segment-closed: location, format, duration (guint64, ns) and
+ *     last (boolean, the segment that the stream's end closed), once its
+ *     file is complete; the writer's EOS follows the last one.
  */
 #pragma once
 
@@ -21,22 +29,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (GstSymblSegmentWriter, gst_symbl_segment_writer, GST,
     SYMBL_SEGMENT_WRITER, GstBin);
 
-/* A finished segment's file; @last for the one the stream's end closed.
- * Called from the streaming thread. */
-typedef void (*GstSymblSegmentFunc) (const gchar * path, const gchar * format,
-    GstClockTime duration, gboolean last, gpointer user_data);
+#define GST_SYMBL_SEGMENT_STARTED "symbl-segment-started"
+#define GST_SYMBL_SEGMENT_CLOSED "symbl-segment-closed"
 
 /* Files go to @spool_dir, named after @label. NULL with @error (and
  * *missing, a factory name) when an encoder is not installed. */
 GstElement *gst_symbl_segment_writer_new (SymblAudioFormat format,
     guint channels, GstClockTime segment_duration, const gchar * spool_dir,
-    const gchar * label, GstSymblSegmentFunc func, gpointer user_data,
-    gchar ** missing, GError ** error);
+    const gchar * label, gchar ** missing, GError ** error);
 
 /* Stops the writer (to NULL, which closes its file). Returns the path of
  * the segment the stream was cut short in, or NULL (its empty file is
- * removed) when the last segment was finished and handed on or nothing
- * was written yet. */
+ * removed) when the last segment was closed or nothing was written yet. */
 gchar *gst_symbl_segment_writer_close (GstSymblSegmentWriter * self);
 
 G_END_DECLS

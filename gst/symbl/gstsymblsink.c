@@ -42,7 +42,11 @@
 #include "gstsymblsinkpad.h"
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
+#include "symblmessages.h"
+#include "symblreport.h"
 #include "symblsettings.h"
+#include "symblstreaminfo.h"
+#include "symbluploadqueue.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 #define GST_CAT_DEFAULT gst_symbl_sink_debug
@@ -85,7 +89,21 @@ struct _GstSymblSink
 {
   GstBin parent;
 
-  GstElement *upload;           /* the inner symbluploadsink, always there */
+  /* One upload at EOS: the inner symbluploadsink, a child then. It also
+   * keeps the shared properties. */
+  GstElement *upload;
+
+  /* With segment-duration (decided at NULL to READY): the segments go to
+   * symblsink's own queue, as the writer closes them. */
+  SymblSettings settings;       /* object lock: the shared properties */
+  gboolean segmenting;          /* READY and up */
+  SymblUpload *segment_upload;  /* READY and up, when segmenting */
+  SymblReport report;
+  SymblResumer *resumer;
+  GCancellable *cancellable;    /* PAUSED and up: following the last job */
+  GMutex queue_lock;
+  SymblUploadQueue *queue;      /* queue_lock: from the first segment */
+  GstMessage *held_eos;         /* queue_lock: until the last upload */
 
   GMutex lock;                  /* the fields below */
   GCond encoder_ready;          /* an encoder, an error, or flushing */
@@ -101,6 +119,9 @@ struct _GstSymblSink
   gboolean flushing;            /* going down: stop waiting for an encoder */
   gboolean flowing;             /* data went in: the encoder is final */
   guint64 encoded_bytes;        /* the encoder's streaming thread only */
+  gboolean told;                /* the encoder's streaming thread: the
+                                 * upload sink has the stream's info */
+  gint input_rate;              /* lock: of the first audio input */
   SymblAudioFormat format;
   guint video_bitrate;
   guint segment_duration;       /* seconds; 0: one upload at EOS */
@@ -176,50 +197,22 @@ remove_encoder (GstSymblSink * self)
   self->encoder = NULL;
 }
 
-static void
-send_eos (GstElement * upload, gpointer user_data)
-{
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (upload, "sink");
-
-  gst_pad_send_event (pad, gst_event_new_eos ());
-}
-
-/* A finished segment of the recording, from the writer's streaming
- * thread: the upload sink uploads it in the background. The last one
- * ends the upload sink's stream: its EOS waits for every upload, in a
- * thread of its own, not in this one, which holds the writer's filesink
- * locks until it returns. */
-static void
-on_segment (const gchar * path, const gchar * format, GstClockTime duration,
-    gboolean last, gpointer user_data)
-{
-  GstSymblSink *self = GST_SYMBL_SINK (user_data);
-  GstSymblUploadSink *upload = GST_SYMBL_UPLOAD_SINK (self->upload);
-
-  gst_symbl_upload_sink_queue_segment (upload, path, format, duration);
-  if (last)
-    gst_element_call_async (self->upload, send_eos, NULL, NULL);
-}
-
 /* segment-duration: the inputs feed a writer that cuts the speech into
- * files, which the upload sink, not linked, uploads as they come. Lock
- * held. */
+ * files; symblsink uploads them as the writer closes them. Lock held. */
 static GstElement *
 build_segments (GstSymblSink * self, guint n_audio)
 {
   g_autofree gchar *spool_dir = NULL;
   GstElement *inputs;
 
-  g_object_get (self->upload, "spool-dir", &spool_dir, NULL);
-  if (!spool_dir)
-    spool_dir = symbl_settings_default_spool_dir ();
+  spool_dir = g_strdup (symbl_upload_get_spool_dir (self->segment_upload));
   inputs = symbl_encoding_new_inputs (n_audio, &self->missing,
       &self->encoder_error);
   if (!inputs)
     return NULL;
   self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
       self->segment_duration * GST_SECOND, spool_dir, GST_OBJECT_NAME (self),
-      on_segment, self, &self->missing, &self->encoder_error);
+      &self->missing, &self->encoder_error);
   if (!self->writer) {
     gst_object_unref (inputs);
     return NULL;
@@ -270,38 +263,56 @@ channel_metadata (GstSymblSink * self)
   return named ? json_to_string (root, FALSE) : NULL;
 }
 
-/* At the end of the stream the speakers are final: tell the upload sink
- * what to send. Lock held. */
+/* What symblsink knows of the recording that the encoded stream does not
+ * say: the input's rate, the channels and who speaks on each. Copies the
+ * metadata into @metadata, to free. */
 static void
-update_channels (GstSymblSink * self)
+get_stream_info (GstSymblSink * self, SymblStreamInfo * info, gchar ** metadata)
 {
-  guint audio = count_inputs (self, INPUT_AUDIO);
-  g_autofree gchar *metadata = audio == 2 ? channel_metadata (self) : NULL;
+  guint audio;
 
-  gst_symbl_upload_sink_set_channels (GST_SYMBL_UPLOAD_SINK (self->upload),
-      audio == 2 ? 2 : 1, metadata);
+  g_mutex_lock (&self->lock);
+  audio = count_inputs (self, INPUT_AUDIO);
+  *metadata = audio == 2 ? channel_metadata (self) : NULL;
+  info->input_rate = self->input_rate;
+  info->channels = audio == 2 ? 2 : 1;
+  info->channel_metadata = *metadata;
+  g_mutex_unlock (&self->lock);
 }
 
-/* The file lasts as long as the samples that went into its encoder,
- * whatever the timestamps said (a new segment starts them again): tell the
- * upload sink at EOS. One add per buffer. */
+/* The upload sink is told the stream's info (symblstreaminfo.h) before
+ * its first buffer, for the manifest that a crash would leave, and again
+ * at EOS, with the speakers final and the length of the encoded audio:
+ * the samples that went into the encoder, whatever the timestamps said.
+ * From the encoder's streaming thread. */
 static GstPadProbeReturn
-count_encoded_samples (GstPad * pad, GstPadProbeInfo * info,
-    gpointer user_data)
+tell_stream_info (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  gboolean eos = (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM)
+      && GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS;
+  GstClockTime duration = GST_CLOCK_TIME_NONE;
+  g_autofree gchar *metadata = NULL;
+  SymblStreamInfo stream;
+
+  if (!eos && (self->told || !(info->type & GST_PAD_PROBE_TYPE_BUFFER)))
+    return GST_PAD_PROBE_OK;
+  self->told = TRUE;
+  get_stream_info (self, &stream, &metadata);
+  if (eos && self->encoded_bytes)
+    duration = gst_util_uint64_scale (self->encoded_bytes /
+        (2 * stream.channels), GST_SECOND, SYMBL_SPEECH_RATE);
+  gst_pad_send_event (pad, symbl_stream_info_event_new (&stream, duration));
+  return GST_PAD_PROBE_OK;
+}
+
+/* One add per buffer, into the audio encoder. */
+static GstPadProbeReturn
+count_encoded_samples (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
 
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-    self->encoded_bytes += gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER
-        (info));
-  } else if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) ==
-      GST_EVENT_EOS) {
-    guint bytes_per_frame = 2 * MAX (1, count_inputs (self, INPUT_AUDIO));
-
-    gst_symbl_upload_sink_set_duration (GST_SYMBL_UPLOAD_SINK (self->upload),
-        gst_util_uint64_scale (self->encoded_bytes / bytes_per_frame,
-            GST_SECOND, SYMBL_SPEECH_RATE));
-  }
+  self->encoded_bytes += gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
   return GST_PAD_PROBE_OK;
 }
 
@@ -316,8 +327,8 @@ watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
   if (!audio)
     return;
   pad = gst_element_get_static_pad (audio, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, count_encoded_samples, self, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_encoded_samples,
+      self, NULL);
 }
 
 /* Puts the encoders for the inputs and format in front of the upload sink,
@@ -381,7 +392,6 @@ rebuild_encoder (GstSymblSink * self)
   gst_element_sync_state_with_parent (encoder);
   if (self->writer)
     gst_element_sync_state_with_parent (self->writer);
-  update_channels (self);
   g_cond_broadcast (&self->encoder_ready);
 }
 
@@ -499,7 +509,6 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     g_mutex_lock (&self->lock);
     take_unknown_as_silent_audio (self, pad);
-    update_channels (self);
     g_mutex_unlock (&self->lock);
   }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
@@ -508,12 +517,10 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   gst_event_parse_caps (event, &caps);
   kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
       "video/x-raw") ? INPUT_VIDEO : INPUT_AUDIO;
+  g_mutex_lock (&self->lock);
   if (kind == INPUT_AUDIO && gst_structure_get_int (gst_caps_get_structure
           (caps, 0), "rate", &rate))
-    gst_symbl_upload_sink_set_input_rate (GST_SYMBL_UPLOAD_SINK
-        (self->upload), rate);
-
-  g_mutex_lock (&self->lock);
+    self->input_rate = rate;
   input = find_input (self, pad);
   if (input && input->kind == INPUT_UNKNOWN) {
     const gchar *why = refusal (count_inputs (self, INPUT_AUDIO) +
@@ -719,14 +726,116 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
+static void
+on_segment_uploaded (guint index, const SymblJobIds * ids,
+    const SymblMediaFormat * format, guint64 size, GstClockTime duration,
+    const gchar * kept_path, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  GstMessage *job = symbl_message_job (GST_OBJECT (self), ids, format, size,
+      duration, kept_path);
+
+  gst_structure_set (gst_message_writable_structure (job), "segment",
+      G_TYPE_UINT, index, NULL);
+  gst_element_post_message (GST_ELEMENT (self), job);
+}
+
+static void
+on_segment_failed (guint index, const gchar * path,
+    const SymblMediaFormat * format, const gchar * conversation_id,
+    const GError * error, const SymblResponse * response, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  SymblReportSegment segment = { index, conversation_id };
+
+  GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
+  symbl_report_upload_error (&self->report, format, path, &segment, error,
+      response);
+}
+
+/* Every segment is uploaded: the end of the stream, held until now, goes
+ * on, once the last job is followed with wait-for-job. After a failure
+ * it does not: the error is the stream's end. From the queue's thread. */
+static void
+on_segments_finished (gboolean ok, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  SymblJobIds last = { NULL, NULL };
+  GstMessage *eos;
+
+  if (ok && symbl_upload_get_wait_for_job (self->segment_upload)
+      && symbl_upload_queue_get_last_ids (self->queue, &last))
+    ok = symbl_report_follow_job (&self->report, &last, self->cancellable);
+  symbl_job_ids_clear (&last);
+
+  g_mutex_lock (&self->queue_lock);
+  eos = g_steal_pointer (&self->held_eos);
+  g_mutex_unlock (&self->queue_lock);
+  if (eos && ok)
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), eos);
+  else if (eos)
+    gst_message_unref (eos);
+}
+
+/* The writer's messages (gstsymblsegmentwriter.h), from its streaming
+ * thread: a segment begins (its manifest is written), a segment is
+ * complete (it goes to the queue), the stream ended (its EOS waits for
+ * the uploads). TRUE when @message was taken. */
+static gboolean
+handle_segment_message (GstSymblSink * self, GstMessage * message)
+{
+  SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
+    on_segment_failed, on_segments_finished, NULL, self
+  };
+  gboolean eos = GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
+  gboolean started = gst_message_has_name (message, GST_SYMBL_SEGMENT_STARTED);
+  gboolean closed = gst_message_has_name (message, GST_SYMBL_SEGMENT_CLOSED);
+  const GstStructure *s = gst_message_get_structure (message);
+  guint64 duration = GST_CLOCK_TIME_NONE;
+  g_autofree gchar *metadata = NULL;
+  const SymblMediaFormat *format;
+  SymblStreamInfo info;
+
+  if (!GST_IS_SYMBL_SEGMENT_WRITER (GST_MESSAGE_SRC (message))
+      || !(eos || started || closed))
+    return FALSE;
+  format = eos ? NULL : symbl_media_format_from_name (gst_structure_get_string
+      (s, "format"));
+  if (started)
+    get_stream_info (self, &info, &metadata);
+
+  g_mutex_lock (&self->queue_lock);
+  if (eos) {
+    gst_message_replace (&self->held_eos, message);
+    if (self->queue)
+      symbl_upload_queue_close (self->queue);
+  } else if (started) {
+    if (!self->queue)
+      self->queue = symbl_upload_queue_new (self->segment_upload, &callbacks);
+    symbl_upload_queue_begin (self->queue, gst_structure_get_string (s,
+            "location"), format, &info);
+  } else if (self->queue) {
+    gst_structure_get_uint64 (s, "duration", &duration);
+    symbl_upload_queue_push (self->queue, format, duration);
+  }
+  g_mutex_unlock (&self->queue_lock);
+  gst_message_unref (message);
+  return TRUE;
+}
+
 /* Stopped: segments not uploaded, and the one being recorded, are kept
- * and told of. The encoders go: a pipeline started again from READY
- * records anew, with new ones (wavenc, for one, sends no segment when it
- * starts a second stream). */
+ * with their manifests, and told of. The encoders go: a pipeline started
+ * again from READY records anew, with new ones (wavenc, for one, sends no
+ * segment when it starts a second stream). */
 static void
 end_recording (GstSymblSink * self)
 {
+  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
   g_autofree gchar *unfinished = NULL;
+  g_autofree gchar *conversation_id = NULL;
+  SymblJobIds last = { NULL, NULL };
+  SymblUploadQueue *queue;
+  gchar **paths, **path;
 
   g_mutex_lock (&self->lock);
   if (self->writer)
@@ -734,8 +843,56 @@ end_recording (GstSymblSink * self)
         (self->writer));
   remove_encoder (self);
   g_mutex_unlock (&self->lock);
-  gst_symbl_upload_sink_end_segments (GST_SYMBL_UPLOAD_SINK (self->upload),
-      unfinished);
+
+  g_mutex_lock (&self->queue_lock);
+  queue = g_steal_pointer (&self->queue);
+  gst_clear_message (&self->held_eos);
+  g_mutex_unlock (&self->queue_lock);
+  if (!queue)
+    return;
+  if (symbl_upload_queue_get_last_ids (queue, &last))
+    conversation_id = g_steal_pointer (&last.conversation_id);
+  symbl_job_ids_clear (&last);
+  paths = symbl_upload_queue_free (queue);
+  for (path = paths; *path; path++)
+    g_ptr_array_add (kept, *path);
+  g_free (paths);
+  symbl_report_kept_segments (&self->report, kept, conversation_id);
+}
+
+/* NULL -> READY: one upload at EOS, through the upload sink; or, with
+ * segment-duration, segments that symblsink uploads itself, with the
+ * settings checked now, before anything is recorded. */
+static gboolean
+prepare_uploads (GstSymblSink * self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT
+      (self->upload));
+  SymblSettings settings;
+
+  g_mutex_lock (&self->lock);
+  self->segmenting = self->segment_duration > 0;
+  g_mutex_unlock (&self->lock);
+  if (!self->segmenting) {
+    if (!parent)
+      gst_bin_add (GST_BIN (self), self->upload);
+    return TRUE;
+  }
+  if (parent)
+    gst_bin_remove (GST_BIN (self), self->upload);
+
+  GST_OBJECT_LOCK (self);
+  symbl_settings_copy (&self->settings, &settings);
+  GST_OBJECT_UNLOCK (self);
+  self->segment_upload = symbl_report_prepare (GST_ELEMENT (self), &settings);
+  if (self->segment_upload) {
+    symbl_report_init (&self->report, GST_ELEMENT (self), self->segment_upload);
+    if (settings.resume_pending)
+      self->resumer = symbl_resumer_start (GST_ELEMENT (self),
+          self->segment_upload);
+  }
+  symbl_settings_clear (&settings);
+  return self->segment_upload != NULL;
 }
 
 static GstStateChangeReturn
@@ -746,10 +903,12 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
-      if (!check_encoder (self))
+      if (!check_encoder (self) || !prepare_uploads (self))
         return GST_STATE_CHANGE_FAILURE;
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      self->cancellable = g_cancellable_new ();
+      self->told = FALSE;
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
@@ -758,17 +917,22 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       set_flushing (self, TRUE);
-      /* The segment writer's thread may wait in the upload sink's EOS for
-       * the uploads: end that first, whatever order the children stop in. */
-      gst_symbl_upload_sink_interrupt (GST_SYMBL_UPLOAD_SINK (self->upload));
+      /* Following the last job, in the queue's thread, ends now too. */
+      g_cancellable_cancel (self->cancellable);
       break;
     default:
       break;
   }
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
-  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
     end_recording (self);
+    g_clear_object (&self->cancellable);
+  }
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
+    g_clear_pointer (&self->resumer, symbl_resumer_stop);
+    g_clear_pointer (&self->segment_upload, symbl_upload_free);
+  }
   return ret;
 }
 
@@ -779,6 +943,8 @@ gst_symbl_sink_handle_message (GstBin * bin, GstMessage * message)
 {
   GstSymblSink *self = GST_SYMBL_SINK (bin);
 
+  if (self->segmenting && handle_segment_message (self, message))
+    return;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
       && GST_MESSAGE_SRC (message) == GST_OBJECT (self->upload)
       && g_str_has_prefix (gst_structure_get_name
@@ -801,13 +967,8 @@ set_encoding_property (GstSymblSink * self, guint prop_id, const GValue * value)
     self->format = g_value_get_enum (value);
   else if (prop_id == PROP_VIDEO_BITRATE)
     self->video_bitrate = g_value_get_uint (value);
-  else {
+  else
     self->segment_duration = g_value_get_uint (value);
-    /* Segments leave the upload sink without data: it must not wait for
-     * any to preroll. */
-    gst_base_sink_set_async_enabled (GST_BASE_SINK (self->upload),
-        self->segment_duration == 0);
-  }
   if (self->encoder && !self->flowing)
     rebuild_encoder (self);
   g_mutex_unlock (&self->lock);
@@ -821,6 +982,10 @@ gst_symbl_sink_set_property (GObject * object, guint prop_id,
 
   if (prop_id >= PROP_SETTINGS_FIRST) {
     g_object_set_property (G_OBJECT (self->upload), pspec->name, value);
+    GST_OBJECT_LOCK (self);
+    symbl_settings_set_property (&self->settings,
+        prop_id - PROP_SETTINGS_FIRST, value);
+    GST_OBJECT_UNLOCK (self);
     return;
   }
   switch (prop_id) {
@@ -885,8 +1050,11 @@ gst_symbl_sink_finalize (GObject * object)
   g_free (self->missing);
   g_free (self->pads_error);
   g_clear_error (&self->encoder_error);
+  symbl_settings_clear (&self->settings);
+  gst_object_unref (self->upload);
   g_cond_clear (&self->encoder_ready);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->queue_lock);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1028,11 +1196,20 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
 static void
 gst_symbl_sink_init (GstSymblSink * self)
 {
+  g_autoptr (GstPad) upload_pad = NULL;
+
   g_mutex_init (&self->lock);
   g_cond_init (&self->encoder_ready);
   self->format = DEFAULT_FORMAT;
   self->video_bitrate = DEFAULT_VIDEO_BITRATE_KBPS;
-  self->upload = gst_element_factory_make ("symbluploadsink", "upload");
+  g_mutex_init (&self->queue_lock);
+  symbl_settings_init (&self->settings);
+  /* symblsink's own reference: in segment mode it is no child. */
+  self->upload = gst_object_ref (gst_element_factory_make ("symbluploadsink",
+          "upload"));
   gst_bin_add (GST_BIN (self), self->upload);
+  upload_pad = gst_element_get_static_pad (self->upload, "sink");
+  gst_pad_add_probe (upload_pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, tell_stream_info, self, NULL);
   GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
 }

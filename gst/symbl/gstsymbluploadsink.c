@@ -25,15 +25,14 @@
 #include "symblmedia.h"
 #include "symblmessages.h"
 #include "symbloptions.h"
-#include "symblresume.h"
+#include "symblreport.h"
+#include "symblstreaminfo.h"
 #include "symblsettings.h"
 #include "symblspool.h"
 #include "symblwavrepair.h"
 #include "symblupload.h"
-#include "symbluploadqueue.h"
 #include "symbltrackers.h"
 
-#define PROGRESS_INTERVAL_US (500 * G_TIME_SPAN_MILLISECOND)
 
 GST_DEBUG_CATEGORY_STATIC (gst_symbl_upload_sink_debug);
 #define GST_CAT_DEFAULT gst_symbl_upload_sink_debug
@@ -59,22 +58,14 @@ struct _GstSymblUploadSink
   const SymblMediaFormat *format;       /* NULL until caps or typefinding */
   GstClockTime first_time;
   GstClockTime end_time;
-  GstClockTime duration;        /* object lock: as symblsink counted it */
-  gint last_percent;            /* of the upload, last reported */
-  gint64 last_progress_time;
-  const SymblJobIds *job;       /* the job being followed */
+  gint caps_rate;               /* the rate the caps say, 0: none */
+  GstEvent *stream_info;        /* the last symbl-stream-info, if any */
+  SymblReport report;           /* what the upload posts */
 
-  gint input_rate;              /* atomic: the audio's rate before encoding */
-  gint channels;                /* atomic: 2 for a call on two channels */
-  gchar *channel_metadata;      /* object lock: symblsink's speakers */
-
-  /* resume-pending: sends what spool-dir held, from READY to NULL. */
-  GThread *resume_thread;
-  GCancellable *resume_cancellable;
+  SymblResumer *resumer;        /* resume-pending, READY and up */
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
-  SymblUploadQueue *segments;   /* cancel_lock: symblsink's segments */
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -92,58 +83,24 @@ GST_ELEMENT_REGISTER_DEFINE (symbluploadsink, "symbluploadsink",
   gst_element_message_full_with_details (GST_ELEMENT (self), \
       GST_MESSAGE_ERROR, domain, code, text, debug, __FILE__, GST_FUNCTION, \
       __LINE__, details)
-#define post_warning(self, domain, code, details, text, debug) \
-  gst_element_message_full_with_details (GST_ELEMENT (self), \
-      GST_MESSAGE_WARNING, domain, code, text, debug, __FILE__, \
-      GST_FUNCTION, __LINE__, details)
-
-static GstStructure *
-spool_details (const gchar * path)
-{
-  return gst_structure_new ("details", "spool-location", G_TYPE_STRING, path,
-      NULL);
-}
-
-static GstResourceError
-settings_error_code (const GError * error)
-{
-  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_NO_TOKEN)
-      || g_error_matches (error, SYMBL_UPLOAD_ERROR,
-          SYMBL_UPLOAD_ERROR_CREDENTIALS))
-    return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-  if (g_error_matches (error, SYMBL_TRACKERS_ERROR, SYMBL_TRACKERS_ERROR_READ))
-    return GST_RESOURCE_ERROR_OPEN_READ;
-  if (g_error_matches (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SPOOL_DIR))
-    return GST_RESOURCE_ERROR_OPEN_WRITE;
-  return GST_RESOURCE_ERROR_SETTINGS;
-}
 
 /* NULL -> READY: every setting is checked before anything is recorded. */
 static gboolean
 prepare_upload (GstSymblUploadSink * self)
 {
-  SymblSettings settings = { 0 };
-  g_autoptr (GPtrArray) advice = g_ptr_array_new_with_free_func (g_free);
-  GError *error = NULL;
-  guint i;
+  SymblSettings settings;
 
   GST_OBJECT_LOCK (self);
   symbl_settings_copy (&self->settings, &settings);
   GST_OBJECT_UNLOCK (self);
-
-  self->upload = symbl_upload_new (&settings, advice, &error);
-  symbl_settings_clear (&settings);
-  /* Advice does not stop anything: the trackers are still sent. */
-  for (i = 0; i < advice->len; i++)
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s",
-            (gchar *) g_ptr_array_index (advice, i)), (NULL));
-  if (!self->upload) {
-    post_error (self, GST_RESOURCE_ERROR, settings_error_code (error), NULL,
-        g_strdup (error->message), NULL);
-    g_error_free (error);
-    return FALSE;
+  self->upload = symbl_report_prepare (GST_ELEMENT (self), &settings);
+  if (self->upload) {
+    symbl_report_init (&self->report, GST_ELEMENT (self), self->upload);
+    if (settings.resume_pending)
+      self->resumer = symbl_resumer_start (GST_ELEMENT (self), self->upload);
   }
-  return TRUE;
+  symbl_settings_clear (&settings);
+  return self->upload != NULL;
 }
 
 /* A new stream: nothing known of it yet. */
@@ -152,17 +109,13 @@ reset_stream (GstSymblUploadSink * self)
 {
   self->format = NULL;
   self->write_failed = FALSE;
-  self->last_percent = -1;
-  self->last_progress_time = 0;
   self->first_time = GST_CLOCK_TIME_NONE;
   self->end_time = GST_CLOCK_TIME_NONE;
-  GST_OBJECT_LOCK (self);
-  self->duration = GST_CLOCK_TIME_NONE;
-  GST_OBJECT_UNLOCK (self);
+  gst_clear_event (&self->stream_info);
 }
 
 static void keep_unfinished (GstSymblUploadSink * self);
-static gchar *stream_info (GstSymblUploadSink * self, SymblStreamInfo * info);
+static void stream_info (GstSymblUploadSink * self, SymblStreamInfo * info);
 static GstClockTime recorded_duration (GstSymblUploadSink * self);
 
 /* The manifest beside the spool: where the recording goes and how far it
@@ -173,12 +126,12 @@ save_entry (GstSymblUploadSink * self, SymblSpool * spool,
 {
   SymblOutboxEntry *entry = self->entry;
   SymblStreamInfo info;
-  g_autofree gchar *channel_metadata = stream_info (self, &info);
   g_autoptr (GError) error = NULL;
   GstClockTime duration = recorded_duration (self);
 
   if (!self->format)
     return FALSE;
+  stream_info (self, &info);
   g_free (entry->recording);
   entry->recording = g_strdup (symbl_spool_get_path (spool));
   symbl_upload_address (self->upload, entry, self->format, &info, NULL);
@@ -208,93 +161,6 @@ drop_entry (GstSymblUploadSink * self, gboolean remove)
   g_clear_pointer (&self->entry, symbl_outbox_entry_free);
 }
 
-/* resume-pending: only what goes to this element's API, whose
- * credentials it has; what goes elsewhere is left for symbl-outbox. */
-static SymblUpload *
-resume_uploader (const gchar * api_url, gpointer user_data, gchar ** why)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-
-  return g_strcmp0 (api_url, symbl_upload_get_api_url (self->upload)) == 0 ?
-      self->upload : NULL;
-}
-
-static void
-on_resumed (const SymblOutboxEntry * entry, const SymblJobIds * ids,
-    gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-  const SymblMediaFormat *format =
-      symbl_media_format_from_file (entry->recording, NULL);
-  GstMessage *job;
-
-  if (!format)
-    format = symbl_media_format_from_name ("wav");
-  job = symbl_message_job (GST_OBJECT (self), ids, format, entry->size,
-      entry->duration_s >= 0 ? (GstClockTime) (entry->duration_s *
-          GST_SECOND) : GST_CLOCK_TIME_NONE, NULL);
-  gst_structure_set (gst_message_writable_structure (job), "resumed",
-      G_TYPE_BOOLEAN, TRUE, NULL);
-  gst_element_post_message (GST_ELEMENT (self), job);
-}
-
-/* A warning, not an error: the meeting being recorded goes on. */
-static void
-on_resume_failed (const SymblOutboxEntry * entry, const GError * error,
-    gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-      ("Could not resume the upload of %s: %s. It stays, with its "
-          "manifest: symbl-outbox list shows it", entry->recording,
-          error->message), (NULL), ("spool-location", G_TYPE_STRING,
-          entry->recording, NULL));
-}
-
-static gpointer
-resume (gpointer data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (data);
-  SymblResumeCallbacks callbacks = { resume_uploader, NULL, on_resumed,
-    on_resume_failed, NULL, self
-  };
-  g_autoptr (GError) error = NULL;
-
-  if (symbl_resume (symbl_upload_get_spool_dir (self->upload), FALSE,
-          &callbacks, self->resume_cancellable, &error) < 0)
-    GST_WARNING_OBJECT (self, "nothing resumed: %s", error->message);
-  return NULL;
-}
-
-static void
-start_resuming (GstSymblUploadSink * self)
-{
-  gboolean wanted;
-
-  GST_OBJECT_LOCK (self);
-  wanted = self->settings.resume_pending;
-  GST_OBJECT_UNLOCK (self);
-  if (!wanted)
-    return;
-  self->resume_cancellable = g_cancellable_new ();
-  self->resume_thread = g_thread_new ("symbl-resume", resume, self);
-}
-
-/* Going to NULL never waits on the network: the upload under way is
- * cancelled, and stays for the next time. */
-static void
-stop_resuming (GstSymblUploadSink * self)
-{
-  if (!self->resume_thread)
-    return;
-  g_cancellable_cancel (self->resume_cancellable);
-  g_thread_join (g_steal_pointer (&self->resume_thread));
-  g_clear_object (&self->resume_cancellable);
-}
-
 /* A stream ends at PAUSED to READY, not at READY to NULL as basesink's
  * stop would have it: a pipeline started again from READY records anew. */
 static GstStateChangeReturn
@@ -304,11 +170,8 @@ gst_symbl_upload_sink_change_state (GstElement * element,
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (element);
   GstStateChangeReturn ret;
 
-  if (transition == GST_STATE_CHANGE_NULL_TO_READY) {
-    if (!prepare_upload (self))
-      return GST_STATE_CHANGE_FAILURE;
-    start_resuming (self);
-  }
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY && !prepare_upload (self))
+    return GST_STATE_CHANGE_FAILURE;
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
     reset_stream (self);
 
@@ -317,8 +180,7 @@ gst_symbl_upload_sink_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     keep_unfinished (self);
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
-    stop_resuming (self);
-    gst_symbl_upload_sink_end_segments (self, NULL);
+    g_clear_pointer (&self->resumer, symbl_resumer_stop);
     g_clear_pointer (&self->upload, symbl_upload_free);
   }
   return ret;
@@ -365,7 +227,6 @@ gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (sink);
   const SymblMediaFormat *format;
   GError *error = NULL;
-  gint rate;
 
   format = symbl_media_format_from_caps (caps, &error);
   if (!format) {
@@ -382,9 +243,10 @@ gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   }
   GST_DEBUG_OBJECT (self, "recording %s", format->name);
   self->format = format;
-  /* Encoded caps often carry the rate; symblsink tells its own. */
-  if (gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate", &rate))
-    g_atomic_int_set (&self->input_rate, rate);
+  /* Encoded caps often carry the rate; symblsink tells the input's. */
+  if (!gst_structure_get_int (gst_caps_get_structure (caps, 0), "rate",
+          &self->caps_rate))
+    self->caps_rate = 0;
   return TRUE;
 }
 
@@ -436,7 +298,7 @@ post_write_error (GstSymblUploadSink * self, GError * error)
       GST_RESOURCE_ERROR_NO_SPACE_LEFT : GST_RESOURCE_ERROR_WRITE;
   const gchar *path = symbl_spool_get_path (self->spool);
 
-  post_error (self, GST_RESOURCE_ERROR, code, spool_details (path),
+  post_error (self, GST_RESOURCE_ERROR, code, symbl_report_spool_details (path),
       g_strdup_printf ("%s. What was recorded so far is kept in %s.",
           error->message, path), NULL);
   /* Sources still send EOS after the error: a truncated recording must
@@ -559,117 +421,6 @@ current_cancellable (GstSymblUploadSink * self)
   return cancellable;
 }
 
-static void
-post (GstSymblUploadSink * self, GstMessage * message)
-{
-  gst_element_post_message (GST_ELEMENT (self), message);
-}
-
-static GstResourceError
-upload_error_code (const GError * error, guint status)
-{
-  if (status == 401 || status == 403)
-    return GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-  if (status == 404)
-    return GST_RESOURCE_ERROR_NOT_FOUND;
-  if (g_error_matches (error, SYMBL_CLIENT_ERROR,
-          SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
-    return GST_RESOURCE_ERROR_FAILED;
-  if (status == 0 && error->domain != G_FILE_ERROR)
-    return GST_RESOURCE_ERROR_OPEN_WRITE;
-  return GST_RESOURCE_ERROR_WRITE;
-}
-
-/* How to send kept segments, in order, to the meeting's conversation. */
-static gchar *
-append_advice (const gchar * conversation_id)
-{
-  if (conversation_id)
-    return g_strdup_printf ("Append each, in order, with: gst-launch-1.0 "
-        "filesrc location=FILE ! symbluploadsink conversation-id=%s",
-        conversation_id);
-  return g_strdup ("Upload the first with: gst-launch-1.0 -m filesrc "
-      "location=FILE ! symbluploadsink, then append each of the others, in "
-      "order, with conversation-id set to the conversation-id it printed");
-}
-
-/* A failed upload: of the whole recording (@segment NULL), or of one
- * segment of it, which was to be appended to @conversation_id. */
-typedef struct
-{
-  guint index;
-  const gchar *conversation_id;
-} FailedSegment;
-
-static void
-post_upload_error (GstSymblUploadSink * self,
-    const SymblMediaFormat * format, const gchar * path,
-    const FailedSegment * segment, const GError * error,
-    const SymblResponse * response)
-{
-  g_autofree gchar *request = symbl_upload_describe (self->upload, format,
-      segment ? segment->conversation_id : NULL);
-  g_autofree gchar *what = NULL;
-  g_autofree gchar *kept = NULL;
-  g_autofree gchar *advice = NULL;
-  GstStructure *details = spool_details (path);
-  gchar *text;
-
-  if (segment) {
-    what = g_strdup_printf ("segment %u of the recording", segment->index);
-    advice = append_advice (segment->conversation_id ?
-        segment->conversation_id :
-        symbl_upload_get_conversation_id (self->upload));
-    kept = g_strdup_printf ("It is kept in %s, and the segments after it "
-        "beside it (their names end in -segment-NNN). %s", path, advice);
-  } else {
-    what = g_strdup ("the recording");
-    kept = g_strdup_printf ("The recording is kept in %s.", path);
-  }
-  if (response->status)
-    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
-        response->status, NULL);
-  if (response->api_message)
-    gst_structure_set (details, "api-message", G_TYPE_STRING,
-        response->api_message, NULL);
-
-  if (g_error_matches (error, SYMBL_CLIENT_ERROR,
-          SYMBL_CLIENT_ERROR_HTTP_STATUS))
-    text = g_strdup_printf ("Symbl refused %s: %s. %s", what,
-        error->message, kept);
-  else if (g_error_matches (error, SYMBL_CLIENT_ERROR,
-          SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
-    text = g_strdup_printf ("Symbl took %s, but %s. %s", what,
-        error->message, kept);
-  else
-    text = g_strdup_printf ("Could not upload %s (%s): %s. %s", what,
-        request, error->message, kept);
-
-  post_error (self, GST_RESOURCE_ERROR, upload_error_code (error,
-          response->status), details, text, g_strdup (request));
-}
-
-/* One warning per retry, so that a person watching sees why it waits. */
-static void
-on_retry (guint attempt, guint max_attempts, const GError * error,
-    const SymblResponse * response, gdouble delay, gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-  g_autofree gchar *of = max_attempts ?
-      g_strdup_printf (" of %u", max_attempts) : g_strdup ("");
-  GstStructure *details = gst_structure_new ("details",
-      "attempt", G_TYPE_UINT, attempt,
-      "retry-delay", G_TYPE_DOUBLE, delay,
-      "reason", G_TYPE_STRING, error->message, NULL);
-
-  if (response->status)
-    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
-        response->status, NULL);
-  post_warning (self, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_WRITE, details,
-      g_strdup_printf ("Upload attempt %u%s failed (%s); retrying in %.1f s",
-          attempt, of, error->message, delay), NULL);
-}
-
 /* A WAV cut short by a crash (a kept recording fed back through filesrc)
  * still has wavenc's placeholder sizes: Symbl would hear what they say,
  * not what the file holds. */
@@ -738,7 +489,7 @@ failed:
   path = symbl_spool_get_path (self->spool);
   post_error (self, error->domain == GST_STREAM_ERROR ? GST_STREAM_ERROR :
       GST_RESOURCE_ERROR, error->domain == GST_STREAM_ERROR ? error->code :
-      GST_RESOURCE_ERROR_WRITE, spool_details (path),
+      GST_RESOURCE_ERROR_WRITE, symbl_report_spool_details (path),
       g_strdup_printf ("%s. The recording is kept in %s.", error->message,
           path), NULL);
   g_error_free (error);
@@ -747,44 +498,15 @@ failed:
   return FALSE;
 }
 
-/* Progress that gst-launch-1.0 prints: at most twice a second, and 100%. */
-static void
-on_progress (guint64 sent, guint64 total, gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-  gint percent = total ? (gint) (sent * 100 / total) : 100;
-  gint64 now = g_get_monotonic_time ();
-
-  if (percent == self->last_percent || (percent < 100
-          && now - self->last_progress_time < PROGRESS_INTERVAL_US))
-    return;
-  self->last_percent = percent;
-  self->last_progress_time = now;
-  post (self, symbl_message_progress (GST_OBJECT (self),
-          GST_PROGRESS_TYPE_CONTINUE, "upload", percent, "Uploading: %d%%",
-          percent));
-}
-
-static void
-on_job_status (const gchar * status, gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-
-  post (self, symbl_message_job_status (GST_OBJECT (self), self->job, status));
-  post (self, symbl_message_progress (GST_OBJECT (self),
-          GST_PROGRESS_TYPE_CONTINUE, "job", -1, "Job %s: %s",
-          self->job->job_id, status));
-}
-
 /* What symblsink counted, or else the span of the timestamps. */
 static GstClockTime
 recorded_duration (GstSymblUploadSink * self)
 {
-  GstClockTime counted;
+  SymblStreamInfo info;
+  GstClockTime counted = GST_CLOCK_TIME_NONE;
 
-  GST_OBJECT_LOCK (self);
-  counted = self->duration;
-  GST_OBJECT_UNLOCK (self);
+  if (self->stream_info)
+    symbl_stream_info_event_parse (self->stream_info, &info, &counted);
   if (GST_CLOCK_TIME_IS_VALID (counted))
     return counted;
   if (!GST_CLOCK_TIME_IS_VALID (self->first_time)
@@ -793,76 +515,21 @@ recorded_duration (GstSymblUploadSink * self)
   return self->end_time - self->first_time;
 }
 
-static GstProgressType
-progress_end (gboolean ok, const GError * error)
-{
-  if (ok)
-    return GST_PROGRESS_TYPE_COMPLETE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return GST_PROGRESS_TYPE_CANCELED;
-  return GST_PROGRESS_TYPE_ERROR;
-}
-
+/* What symblsink told of the recording, or what the caps say. The
+ * metadata is the event's: valid until the stream ends. */
 static void
-post_job_error (GstSymblUploadSink * self, const SymblJobIds * ids,
-    const GError * error, const SymblResponse * response)
-{
-  GstStructure *details = gst_structure_new ("details",
-      "conversation-id", G_TYPE_STRING, ids->conversation_id,
-      "job-id", G_TYPE_STRING, ids->job_id, NULL);
-
-  if (response->status)
-    gst_structure_set (details, "http-status-code", G_TYPE_UINT,
-        response->status, NULL);
-  post_error (self, GST_RESOURCE_ERROR, response->status == 401 ||
-      response->status == 403 ? GST_RESOURCE_ERROR_NOT_AUTHORIZED :
-      GST_RESOURCE_ERROR_FAILED, details, g_strdup_printf ("The recording "
-          "was uploaded (conversation %s), but following its job failed: %s",
-          ids->conversation_id, error->message), NULL);
-}
-
-/* wait-for-job: the job's statuses, then its trackers, before EOS. */
-static gboolean
-follow_job (GstSymblUploadSink * self, const SymblJobIds * ids,
-    GCancellable * cancellable)
-{
-  SymblUploadCallbacks callbacks = { on_retry, NULL, on_job_status, self };
-  SymblResponse response = { 0, NULL, -1 };
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *trackers = NULL;
-  gboolean ok;
-
-  self->job = ids;
-  post (self, symbl_message_progress (GST_OBJECT (self),
-          GST_PROGRESS_TYPE_START, "job", -1, "Waiting for job %s",
-          ids->job_id));
-  ok = symbl_upload_wait_for_job (self->upload, ids, &callbacks, &trackers,
-      &response, cancellable, &error);
-  if (ok)
-    post (self, symbl_message_trackers (GST_OBJECT (self), ids, trackers));
-  post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
-              error), "job", -1, "Job %s %s", ids->job_id, ok ? "completed" :
-          "not completed"));
-  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    post_job_error (self, ids, error, &response);
-  symbl_response_clear (&response);
-  self->job = NULL;
-  return ok;
-}
-
-/* What symblsink told of the recording; returns the metadata to free. */
-static gchar *
 stream_info (GstSymblUploadSink * self, SymblStreamInfo * info)
 {
-  gchar *channel_metadata;
+  GstClockTime duration;
 
-  GST_OBJECT_LOCK (self);
-  channel_metadata = g_strdup (self->channel_metadata);
-  GST_OBJECT_UNLOCK (self);
-  info->input_rate = g_atomic_int_get (&self->input_rate);
-  info->channels = g_atomic_int_get (&self->channels);
-  info->channel_metadata = channel_metadata;
-  return channel_metadata;
+  if (!self->stream_info || !symbl_stream_info_event_parse (self->stream_info,
+          info, &duration)) {
+    info->channels = 0;
+    info->channel_metadata = NULL;
+    info->input_rate = 0;
+  }
+  if (!info->input_rate)
+    info->input_rate = self->caps_rate;
 }
 
 /* Runs in the streaming thread, inside EOS: EOS goes on only once the
@@ -870,7 +537,7 @@ stream_info (GstSymblUploadSink * self, SymblStreamInfo * info)
 static gboolean
 upload_recording (GstSymblUploadSink * self)
 {
-  SymblUploadCallbacks callbacks = { on_retry, on_progress, NULL, self };
+  SymblUploadCallbacks callbacks = symbl_report_callbacks (&self->report);
   g_autoptr (GCancellable) cancellable = NULL;
   g_autoptr (GError) error = NULL;
   SymblResponse response = { 0, NULL, -1 };
@@ -890,19 +557,16 @@ upload_recording (GstSymblUploadSink * self)
 
   GST_INFO_OBJECT (self, "uploading %s (%" G_GUINT64_FORMAT " bytes)", path,
       size);
-  post (self, symbl_message_progress (GST_OBJECT (self),
-          GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
-          size / 1e6));
+  symbl_report_upload_start (&self->report, size);
   ok = symbl_upload_send (self->upload, self->entry, &callbacks, &ids,
       &response, cancellable, &error);
-  post (self, symbl_message_progress (GST_OBJECT (self), progress_end (ok,
-              error), "upload", ok ? 100 : -1, "Upload %s", ok ? "complete" :
-          "failed"));
+  symbl_report_upload_end (&self->report, ok, error);
 
   if (ok) {
     keep = symbl_upload_get_keep_spool (self->upload);
-    post (self, symbl_message_job (GST_OBJECT (self), &ids, self->format,
-            size, recorded_duration (self), keep ? path : NULL));
+    gst_element_post_message (GST_ELEMENT (self),
+        symbl_message_job (GST_OBJECT (self), &ids, self->format, size,
+            recorded_duration (self), keep ? path : NULL));
   } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
     keep = TRUE;
     GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
@@ -910,174 +574,19 @@ upload_recording (GstSymblUploadSink * self)
         (NULL), ("spool-location", G_TYPE_STRING, path, NULL));
   } else {
     keep = TRUE;
-    post_upload_error (self, self->format, path, NULL, error, &response);
+    symbl_report_upload_error (&self->report, self->format, path, NULL,
+        error, &response);
   }
   /* Uploaded: Symbl has it, whatever becomes of the job. */
   drop_entry (self, !keep);
   symbl_spool_free (spool, !keep);
 
   if (ok && symbl_upload_get_wait_for_job (self->upload))
-    ok = follow_job (self, &ids, cancellable);
+    ok = symbl_report_follow_job (&self->report, &ids, cancellable);
 
   symbl_job_ids_clear (&ids);
   symbl_response_clear (&response);
   return ok;
-}
-
-/**
- * gst_symbl_upload_sink_set_duration: (skip)
- *
- * For symblsink, before EOS: how long the recording is, from the samples
- * it encoded, which timestamps may not tell (gaps, new segments).
- */
-void
-gst_symbl_upload_sink_set_duration (GstSymblUploadSink * self,
-    GstClockTime duration)
-{
-  GST_OBJECT_LOCK (self);
-  self->duration = duration;
-  GST_OBJECT_UNLOCK (self);
-}
-
-/**
- * gst_symbl_upload_sink_set_input_rate: (skip)
- *
- * For symblsink: the rate of the audio before it was encoded, for mode
- * auto. Any thread.
- */
-void
-gst_symbl_upload_sink_set_input_rate (GstSymblUploadSink * self, gint rate)
-{
-  g_atomic_int_set (&self->input_rate, rate);
-}
-
-/**
- * gst_symbl_upload_sink_set_channels: (skip)
- *
- * For symblsink: a call recorded on two channels, and who speaks on each
- * (JSON for channelMetadata, or NULL). Any thread.
- */
-void
-gst_symbl_upload_sink_set_channels (GstSymblUploadSink * self, gint channels,
-    const gchar * channel_metadata)
-{
-  g_atomic_int_set (&self->channels, channels);
-  GST_OBJECT_LOCK (self);
-  g_free (self->channel_metadata);
-  self->channel_metadata = g_strdup (channel_metadata);
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-on_segment_uploaded (guint index, const SymblJobIds * ids,
-    const SymblMediaFormat * format, guint64 size, GstClockTime duration,
-    const gchar * kept_path, gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-  GstMessage *job = symbl_message_job (GST_OBJECT (self), ids, format, size,
-      duration, kept_path);
-
-  gst_structure_set (gst_message_writable_structure (job), "segment",
-      G_TYPE_UINT, index, NULL);
-  post (self, job);
-}
-
-static void
-on_segment_failed (guint index, const gchar * path,
-    const SymblMediaFormat * format, const gchar * conversation_id,
-    const GError * error, const SymblResponse * response, gpointer user_data)
-{
-  GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (user_data);
-  FailedSegment segment = { index, conversation_id };
-
-  GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
-  post_upload_error (self, format, path, &segment, error, response);
-}
-
-/**
- * gst_symbl_upload_sink_queue_segment: (skip)
- *
- * For symblsink: a finished segment of the recording, to upload in the
- * background, after the segments before it. Any thread, READY and up.
- */
-void
-gst_symbl_upload_sink_queue_segment (GstSymblUploadSink * self,
-    const gchar * path, const gchar * format, GstClockTime duration)
-{
-  SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
-    on_segment_failed, on_retry, self
-  };
-  SymblStreamInfo info;
-  g_autofree gchar *channel_metadata = stream_info (self, &info);
-
-  g_mutex_lock (&self->cancel_lock);
-  if (!self->segments)
-    self->segments = symbl_upload_queue_new (self->upload, &callbacks);
-  symbl_upload_queue_push (self->segments, path,
-      symbl_media_format_from_name (format), duration, &info);
-  g_mutex_unlock (&self->cancel_lock);
-}
-
-/* The end of a recording made of segments: every one uploaded, in order,
- * then (with wait-for-job) the last job followed. */
-static gboolean
-finish_segments (GstSymblUploadSink * self)
-{
-  g_autoptr (GCancellable) cancellable = current_cancellable (self);
-  SymblJobIds last = { NULL, NULL };
-  gboolean ok = TRUE;
-
-  if (!symbl_upload_queue_drain (self->segments, cancellable))
-    return FALSE;
-  if (symbl_upload_queue_get_last_ids (self->segments, &last)
-      && symbl_upload_get_wait_for_job (self->upload))
-    ok = follow_job (self, &last, cancellable);
-  symbl_job_ids_clear (&last);
-  return ok;
-}
-
-/**
- * gst_symbl_upload_sink_end_segments: (skip)
- * @unfinished: (nullable): the segment the stream was cut short in
- *
- * For symblsink, once stopped (in READY): ends the recording made of
- * segments. What was not uploaded stays, and the warning says where and
- * how to append it, in order, to the meeting's conversation.
- */
-void
-gst_symbl_upload_sink_end_segments (GstSymblUploadSink * self,
-    const gchar * unfinished)
-{
-  g_autoptr (GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
-  g_autofree gchar *list = NULL;
-  g_autofree gchar *conversation_id = NULL;
-  g_autofree gchar *advice = NULL;
-  SymblJobIds last = { NULL, NULL };
-  gchar **paths, **path;
-
-  g_mutex_lock (&self->cancel_lock);
-  if (self->segments) {
-    conversation_id = symbl_upload_queue_get_last_ids (self->segments,
-        &last) ? g_steal_pointer (&last.conversation_id) :
-        g_strdup (symbl_upload_get_conversation_id (self->upload));
-    symbl_job_ids_clear (&last);
-    paths = symbl_upload_queue_free (g_steal_pointer (&self->segments));
-    for (path = paths; *path; path++)
-      g_ptr_array_add (kept, *path);
-    g_free (paths);
-  }
-  g_mutex_unlock (&self->cancel_lock);
-  if (unfinished)
-    g_ptr_array_add (kept, g_strdup (unfinished));
-  if (kept->len == 0)
-    return;
-  g_ptr_array_add (kept, NULL);
-  list = g_strjoinv (" ", (gchar **) kept->pdata);
-  advice = append_advice (conversation_id);
-  GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
-      ("Stopped before every segment was uploaded. These are kept, in "
-          "order: %s. %s", list, advice), (NULL), ("spool-location",
-          G_TYPE_STRING, kept->pdata[0], NULL));
 }
 
 static gboolean
@@ -1090,10 +599,13 @@ gst_symbl_upload_sink_event (GstBaseSink * sink, GstEvent * event)
     case GST_EVENT_SEGMENT:
       ok = handle_segment (self, event);
       break;
+    case GST_EVENT_CUSTOM_DOWNSTREAM_STICKY:
+      if (gst_event_has_name (event, SYMBL_STREAM_INFO_EVENT))
+        gst_event_replace (&self->stream_info, event);
+      break;
     case GST_EVENT_EOS:
-      if (self->write_failed)
-        break;
-      ok = self->segments ? finish_segments (self) : upload_recording (self);
+      if (!self->write_failed)
+        ok = upload_recording (self);
       break;
     default:
       break;
@@ -1112,24 +624,8 @@ gst_symbl_upload_sink_unlock (GstBaseSink * sink)
 
   g_mutex_lock (&self->cancel_lock);
   g_cancellable_cancel (self->cancellable);
-  /* An upload of a segment under way ends now too. */
-  if (self->segments)
-    symbl_upload_queue_cancel (self->segments);
   g_mutex_unlock (&self->cancel_lock);
   return TRUE;
-}
-
-/**
- * gst_symbl_upload_sink_interrupt: (skip)
- *
- * Ends an upload (or a wait) under way at once, as unlock does: for
- * symblsink, whose segment writer's thread may be waiting in this sink's
- * EOS when the pipeline stops. Any thread.
- */
-void
-gst_symbl_upload_sink_interrupt (GstSymblUploadSink * self)
-{
-  gst_symbl_upload_sink_unlock (GST_BASE_SINK (self));
 }
 
 static gboolean
@@ -1182,7 +678,7 @@ gst_symbl_upload_sink_finalize (GObject * object)
   GstSymblUploadSink *self = GST_SYMBL_UPLOAD_SINK (object);
 
   symbl_settings_clear (&self->settings);
-  g_free (self->channel_metadata);
+  gst_clear_event (&self->stream_info);
   symbl_upload_free (self->upload);
   symbl_spool_free (self->spool, FALSE);
   g_clear_object (&self->cancellable);

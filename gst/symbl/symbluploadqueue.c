@@ -2,9 +2,6 @@
 
 #include <glib/gstdio.h>
 
-/* How often a drain looks at its cancellable. */
-#define WAIT_SLICE_US (50 * G_TIME_SPAN_MILLISECOND)
-
 typedef struct
 {
   SymblOutboxEntry *entry;      /* its manifest, claimed */
@@ -23,7 +20,12 @@ struct _SymblUploadQueue
   GMutex lock;                  /* the fields below */
   GCond changed;
   GQueue pending;               /* of Segment; the head may be uploading */
+  Segment *recording;           /* begun, not pushed yet */
+  SymblStreamInfo info;         /* the recording's, for each segment */
+  gchar *channel_metadata;      /* info's, owned */
   gboolean failed;              /* a segment failed for good: stop there */
+  gboolean closed;              /* no more segments will come */
+  gboolean finished;            /* finished was called */
   gboolean stopping;
   guint next_index;
   gchar *meeting_id;            /* what the segments' manifests share */
@@ -34,6 +36,8 @@ struct _SymblUploadQueue
 static void
 segment_free (Segment * segment)
 {
+  if (!segment)
+    return;
   symbl_outbox_entry_free (segment->entry);
   g_free (segment);
 }
@@ -47,22 +51,28 @@ file_size (const gchar * path)
 }
 
 /* The meeting's conversation is known: the manifests of the segments
- * waiting say so before the first one's goes, so that on disk there is
- * always a way to it. Lock held. */
+ * waiting, and of the one being recorded, say so before the first one's
+ * goes, so that on disk there is always a way to it. Lock held. */
+static void
+address_segment (SymblUploadQueue * queue, Segment * segment)
+{
+  SymblOutboxEntry *entry = segment ? segment->entry : NULL;
+
+  if (!entry || !entry->append_to_meeting)
+    return;
+  entry->append_to_meeting = FALSE;
+  entry->conversation_id = g_strdup (queue->conversation_id);
+  symbl_outbox_entry_set_state (entry, entry->state, NULL);
+}
+
 static void
 address_waiting (SymblUploadQueue * queue)
 {
   GList *l;
 
-  for (l = queue->pending.head; l; l = l->next) {
-    SymblOutboxEntry *entry = ((Segment *) l->data)->entry;
-
-    if (!entry->append_to_meeting)
-      continue;
-    entry->append_to_meeting = FALSE;
-    entry->conversation_id = g_strdup (queue->conversation_id);
-    symbl_outbox_entry_set_state (entry, entry->state, NULL);
-  }
+  for (l = queue->pending.head; l; l = l->next)
+    address_segment (queue, l->data);
+  address_segment (queue, queue->recording);
 }
 
 /* Uploads @segment; lock not held. */
@@ -121,7 +131,15 @@ run (gpointer data)
   g_mutex_lock (&queue->lock);
   while (!queue->stopping) {
     Segment *segment = g_queue_peek_head (&queue->pending);
+    gboolean done = queue->failed || (queue->closed && !segment);
 
+    if (done && !queue->finished) {
+      queue->finished = TRUE;
+      g_mutex_unlock (&queue->lock);
+      queue->callbacks.finished (!queue->failed, queue->callbacks.user_data);
+      g_mutex_lock (&queue->lock);
+      continue;
+    }
     if (!segment || queue->failed) {
       g_cond_wait (&queue->changed, &queue->lock);
       continue;
@@ -151,80 +169,86 @@ symbl_upload_queue_new (SymblUpload * upload,
   return queue;
 }
 
-/* A manifest for segment @index, claimed and saved: a PUT to the
- * meeting's conversation once known (or the conversation-id setting),
- * else to the one segment 0 gets; segment 0 of a new meeting is a POST.
- * Lock held. */
-static SymblOutboxEntry *
-new_entry (SymblUploadQueue * queue, const gchar * path, guint index,
-    const SymblMediaFormat * format, GstClockTime duration,
-    const SymblStreamInfo * info, GError ** error)
+void
+symbl_upload_queue_begin (SymblUploadQueue * queue, const gchar * path,
+    const SymblMediaFormat * format, const SymblStreamInfo * info)
 {
-  SymblOutboxEntry *entry = symbl_outbox_entry_new (path, error);
+  Segment *segment = g_new0 (Segment, 1);
+  g_autoptr (GError) error = NULL;
+  SymblOutboxEntry *entry;
 
-  if (!entry)
-    return NULL;
-  symbl_upload_address (queue->upload, entry, format, info,
-      queue->conversation_id);
-  entry->append_to_meeting = index > 0 && !entry->conversation_id;
-  entry->meeting_id = g_strdup (queue->meeting_id);
-  entry->segment_index = index;
-  entry->size = file_size (path);
-  entry->duration_s = GST_CLOCK_TIME_IS_VALID (duration) ?
-      (gdouble) duration / GST_SECOND : -1;
-  entry->state = SYMBL_OUTBOX_READY;
-  if (!symbl_outbox_entry_save (entry, error)) {
-    symbl_outbox_entry_free (entry);
-    return NULL;
+  g_mutex_lock (&queue->lock);
+  g_free (queue->channel_metadata);
+  queue->info = *info;
+  queue->channel_metadata = g_strdup (info->channel_metadata);
+  queue->info.channel_metadata = queue->channel_metadata;
+  segment->index = queue->next_index++;
+  entry = segment->entry = symbl_outbox_entry_new (path, &error);
+  if (entry) {
+    /* Where it goes is known now; its size and length once it is
+     * complete. */
+    symbl_upload_address (queue->upload, entry, format, &queue->info,
+        queue->conversation_id);
+    entry->append_to_meeting = segment->index > 0 && !entry->conversation_id;
+    entry->meeting_id = g_strdup (queue->meeting_id);
+    entry->segment_index = segment->index;
+    symbl_outbox_entry_set_state (entry, SYMBL_OUTBOX_RECORDING, NULL);
+  } else {
+    g_warning ("segment %u has no manifest: %s", segment->index,
+        error->message);
   }
-  return entry;
+  segment_free (queue->recording);
+  queue->recording = segment;
+  g_mutex_unlock (&queue->lock);
 }
 
 void
-symbl_upload_queue_push (SymblUploadQueue * queue, const gchar * path,
-    const SymblMediaFormat * format, GstClockTime duration,
-    const SymblStreamInfo * info)
+symbl_upload_queue_push (SymblUploadQueue * queue,
+    const SymblMediaFormat * format, GstClockTime duration)
 {
-  Segment *segment = g_new0 (Segment, 1);
   SymblResponse no_response = { 0, NULL, -1 };
   g_autoptr (GError) error = NULL;
-
-  segment->format = format;
-  segment->duration = duration;
+  SymblOutboxEntry *entry;
+  Segment *segment;
 
   g_mutex_lock (&queue->lock);
-  segment->index = queue->next_index++;
-  segment->entry = new_entry (queue, path, segment->index, format, duration,
-      info, &error);
-  if (segment->entry) {
+  segment = g_steal_pointer (&queue->recording);
+  g_return_if_fail (segment != NULL);
+  segment->format = format;
+  segment->duration = duration;
+  entry = segment->entry;
+  if (entry) {
+    entry->size = file_size (entry->recording);
+    entry->duration_s = GST_CLOCK_TIME_IS_VALID (duration) ?
+        (gdouble) duration / GST_SECOND : -1;
+    entry->state = SYMBL_OUTBOX_READY;
+  }
+  if (entry && symbl_outbox_entry_save (entry, &error)) {
     g_queue_push_tail (&queue->pending, segment);
   } else {
     /* Nothing is sent out of order: the segments after it wait too. */
+    if (!error)
+      g_set_error (&error, SYMBL_OUTBOX_ERROR, SYMBL_OUTBOX_ERROR_MANIFEST,
+          "segment %u has no manifest", segment->index);
     queue->failed = TRUE;
     g_mutex_unlock (&queue->lock);
-    queue->callbacks.failed (segment->index, path, format,
-        queue->conversation_id, error, &no_response,
+    queue->callbacks.failed (segment->index, entry ? entry->recording :
+        "(none)", format, queue->conversation_id, error, &no_response,
         queue->callbacks.user_data);
     g_mutex_lock (&queue->lock);
-    g_free (segment);
+    segment_free (segment);
   }
   g_cond_broadcast (&queue->changed);
   g_mutex_unlock (&queue->lock);
 }
 
-gboolean
-symbl_upload_queue_drain (SymblUploadQueue * queue, GCancellable * cancellable)
+void
+symbl_upload_queue_close (SymblUploadQueue * queue)
 {
-  gboolean done;
-
   g_mutex_lock (&queue->lock);
-  while (!g_queue_is_empty (&queue->pending) && !queue->failed
-      && !g_cancellable_is_cancelled (cancellable))
-    g_cond_wait_until (&queue->changed, &queue->lock,
-        g_get_monotonic_time () + WAIT_SLICE_US);
-  done = g_queue_is_empty (&queue->pending) && !queue->failed;
+  queue->closed = TRUE;
+  g_cond_broadcast (&queue->changed);
   g_mutex_unlock (&queue->lock);
-  return done;
 }
 
 gboolean
@@ -265,10 +289,25 @@ symbl_upload_queue_free (SymblUploadQueue * queue)
     g_ptr_array_add (kept, g_strdup (segment->entry->recording));
     segment_free (segment);
   }
+  /* The one being recorded stays if it holds anything, to go as it is. */
+  segment = g_steal_pointer (&queue->recording);
+  if (segment && segment->entry) {
+    SymblOutboxEntry *entry = segment->entry;
+
+    if (file_size (entry->recording) > 0) {
+      entry->size = file_size (entry->recording);
+      symbl_outbox_entry_set_state (entry, SYMBL_OUTBOX_READY, NULL);
+      g_ptr_array_add (kept, g_strdup (entry->recording));
+    } else {
+      symbl_outbox_entry_remove (entry);
+    }
+  }
+  segment_free (segment);
   g_ptr_array_add (kept, NULL);
 
   symbl_job_ids_clear (&queue->last_ids);
   g_free (queue->conversation_id);
+  g_free (queue->channel_metadata);
   g_free (queue->meeting_id);
   g_object_unref (queue->cancellable);
   g_cond_clear (&queue->changed);

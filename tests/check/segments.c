@@ -4,6 +4,7 @@
 #include <math.h>
 #include <glib/gstdio.h>
 #include <gst/app/gstappsrc.h>
+#include <json-glib/json-glib.h>
 #include "symbltest.h"
 
 #define RATE 16000
@@ -40,6 +41,20 @@ spool_holds (const gchar * part)
   if (dir)
     g_dir_close (dir);
   return found;
+}
+
+/* The manifest beside @recording. */
+static JsonObject *
+manifest_of (const gchar * recording)
+{
+  g_autofree gchar *path = g_strconcat (recording, ".json", NULL);
+  g_autofree gchar *text = NULL;
+  g_autoptr (JsonNode) root = NULL;
+
+  fail_unless (g_file_get_contents (path, &text, NULL, NULL), "no %s", path);
+  root = json_from_string (text, NULL);
+  fail_unless (root && JSON_NODE_HOLDS_OBJECT (root), "%s", path);
+  return json_object_ref (json_node_get_object (root));
 }
 
 static GList *
@@ -254,21 +269,29 @@ GST_START_TEST (test_a_refused_segment_keeps_the_rest)
   const GstStructure *details;
   g_autofree gchar *advice = NULL;
   g_autoptr (GPtrArray) requests = NULL;
+  g_autoptr (JsonObject) manifest = NULL;
 
   fail_unless (symbl_local_server_add_fault_text (t.server,
           "status=400,path=/v1/process/audio/", NULL));
   messages = symbl_test_run (pipeline, 60);
   error = symbl_test_expect_error (messages, "Symbl refused segment 1 of the "
       "recording: HTTP 400");
-  /* It says how to append the rest to the conversation of segment 0. */
-  advice = g_strdup_printf ("symbluploadsink conversation-id=%s",
-      gst_structure_get_string (gst_message_get_structure (symbl_test_find
-              (messages, GST_MESSAGE_ELEMENT, "symbl-job")),
-          "conversation-id"));
+  /* It says how to send the rest, and their manifests say where: the
+   * conversation of segment 0. */
+  advice = g_strdup_printf ("symbl-outbox send --spool-dir %s", t.spool_dir);
   symbl_test_expect_error (messages, advice);
   gst_message_parse_error_details (error, &details);
   fail_unless (g_file_test (gst_structure_get_string (details,
               "spool-location"), G_FILE_TEST_IS_REGULAR));
+  manifest = manifest_of (gst_structure_get_string (details, "spool-location"));
+  fail_unless_equals_string (json_object_get_string_member (manifest,
+          "method"), "PUT");
+  fail_unless_equals_string (json_object_get_string_member (manifest,
+          "conversation-id"), gst_structure_get_string
+      (gst_message_get_structure (symbl_test_find (messages,
+                  GST_MESSAGE_ELEMENT, "symbl-job")), "conversation-id"));
+  fail_unless_equals_int (json_object_get_int_member (manifest,
+          "segment-index"), 1);
   fail_unless (strstr (gst_structure_get_string (details, "spool-location"),
           "-segment-001-"));
   /* Nothing after it was sent; segment 0, uploaded, was removed. How much

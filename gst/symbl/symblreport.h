@@ -1,0 +1,73 @@
+/* symblreport: what both elements tell the application about an upload,
+ * on their own bus: settings refused at READY, retries, progress, errors
+ * that say where the recording is kept, the job followed to its
+ * trackers, and the recordings resumed from spool-dir. The elements
+ * decide when; this says how, once.
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+#include "symblupload.h"
+
+G_BEGIN_DECLS
+
+typedef struct _SymblResumer SymblResumer;
+
+typedef struct
+{
+  GstElement *element;          /* posts as this one */
+  SymblUpload *upload;
+  /* The uploading thread's: the upload's progress, last reported. */
+  gint last_percent;
+  gint64 last_progress_time;
+  const SymblJobIds *job;       /* the job being followed */
+} SymblReport;
+
+/* NULL -> READY: checks @settings and makes their upload, posting the
+ * advice as warnings; NULL, with the error posted, when they are unusable. */
+SymblUpload *symbl_report_prepare (GstElement * element,
+    const SymblSettings * settings);
+
+void symbl_report_init (SymblReport * report, GstElement * element,
+    SymblUpload * upload);
+
+/* The callbacks an upload takes, with @report as their user data. */
+SymblUploadCallbacks symbl_report_callbacks (SymblReport * report);
+
+/* The start and the end of an upload of @size bytes, as progress. */
+void symbl_report_upload_start (SymblReport * report, guint64 size);
+void symbl_report_upload_end (SymblReport * report, gboolean ok,
+    const GError * error);
+
+/* A failed upload: of the whole recording (@segment NULL), or of segment
+ * @segment->index, which was to be appended to @segment->conversation_id. */
+typedef struct
+{
+  guint index;
+  const gchar *conversation_id;
+} SymblReportSegment;
+
+void symbl_report_upload_error (SymblReport * report,
+    const SymblMediaFormat * format, const gchar * path,
+    const SymblReportSegment * segment, const GError * error,
+    const SymblResponse * response);
+
+/* Stopped with @kept (paths) not uploaded, of a recording in segments. */
+void symbl_report_kept_segments (SymblReport * report, GPtrArray * kept,
+    const gchar * conversation_id);
+
+/* wait-for-job: the job's statuses, then its trackers. */
+gboolean symbl_report_follow_job (SymblReport * report,
+    const SymblJobIds * ids, GCancellable * cancellable);
+
+/* A GstStructure of details with spool-location = @path. */
+GstStructure *symbl_report_spool_details (const gchar * path);
+
+/* resume-pending: sends what @upload's spool-dir holds for its API, in a
+ * thread of its own, posting a symbl-job with resumed=true for each;
+ * stop cancels and joins it. */
+SymblResumer *symbl_resumer_start (GstElement * element, SymblUpload * upload);
+void symbl_resumer_stop (SymblResumer * resumer);
+
+G_END_DECLS
