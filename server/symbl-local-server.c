@@ -76,11 +76,11 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
           "(default 500)", "MS"},
     {"max-concurrent-jobs", 0, 0, G_OPTION_ARG_INT,
           &arguments->max_concurrent_jobs,
-          "Jobs scheduled or in progress at once; an upload beyond gets 429 "
+        "Jobs scheduled or in progress at once; an upload beyond gets 429 "
           "(default 0: unlimited)", "N"},
     {"jobs-retry-after", 0, 0, G_OPTION_ARG_INT,
           &arguments->jobs_retry_after_s,
-          "Retry-After of the 429 for full job slots (default 0: none, as "
+        "Retry-After of the 429 for full job slots (default 0: none, as "
           "Symbl documents none)", "S"},
     {"max-url-length", 0, 0, G_OPTION_ARG_INT64, &arguments->max_url_length,
         "Longer request targets get 414 (default 8192)", "N"},
