@@ -945,8 +945,9 @@ test_job_status (Fixture * f, gconstpointer data)
 /* Job slots: a job holds one from its upload until it completes (two
  * job steps); an upload beyond the limit is read whole, then refused
  * with Symbl's 429, and makes no job */
+/* Jobs of 3 s: the three uploads fit in that even under valgrind */
 static const SymblLocalServerOptions two_slots_options = {
-  .job_step_ms = 500,
+  .job_step_ms = 1500,
   .max_concurrent_jobs = 2,
   .quiet = TRUE,
 };
