@@ -22,6 +22,8 @@ typedef struct
   gint token_lifetime_s;
   gchar *store_dir;
   gint job_step_ms;
+  gint max_concurrent_jobs;
+  gint jobs_retry_after_s;
   gint64 max_url_length;
   gchar *tls_cert_file;
   gchar *tls_key_file;
@@ -72,6 +74,14 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
     {"job-step-ms", 0, 0, G_OPTION_ARG_INT, &arguments->job_step_ms,
         "Time a job spends in scheduled and in in_progress each "
           "(default 500)", "MS"},
+    {"max-concurrent-jobs", 0, 0, G_OPTION_ARG_INT,
+          &arguments->max_concurrent_jobs,
+        "Jobs scheduled or in progress at once; an upload beyond gets 429 "
+          "(default 0: unlimited)", "N"},
+    {"jobs-retry-after", 0, 0, G_OPTION_ARG_INT,
+          &arguments->jobs_retry_after_s,
+        "Retry-After of the 429 for full job slots (default 0: none, as "
+          "Symbl documents none)", "S"},
     {"max-url-length", 0, 0, G_OPTION_ARG_INT64, &arguments->max_url_length,
         "Longer request targets get 414 (default 8192)", "N"},
     {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &arguments->tls_cert_file,
@@ -101,10 +111,11 @@ parse_arguments (Arguments * arguments, gint * argc, gchar *** argv,
 
   if (arguments->port < 0 || arguments->port > 65535 ||
       arguments->token_lifetime_s < 0 || arguments->job_step_ms < 0 ||
-      arguments->max_url_length < 0) {
+      arguments->max_url_length < 0 || arguments->max_concurrent_jobs < 0 ||
+      arguments->jobs_retry_after_s < 0) {
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-        "ports, times and lengths cannot be negative (nor ports above "
-        "65535)");
+        "ports, times, counts and lengths cannot be negative (nor ports "
+        "above 65535)");
     return FALSE;
   }
   return TRUE;
@@ -154,6 +165,8 @@ main (int argc, char **argv)
   options.store_dir = arguments.store_dir;
   options.job_step_ms = arguments.job_step_ms;
   options.max_url_length = arguments.max_url_length;
+  options.max_concurrent_jobs = arguments.max_concurrent_jobs;
+  options.jobs_retry_after_s = arguments.jobs_retry_after_s;
   options.tls_cert_file = arguments.tls_cert_file;
   options.tls_key_file = arguments.tls_key_file;
   options.quiet = arguments.quiet;

@@ -31,6 +31,7 @@ struct _SymblLocalAccount
   gchar *app_secret;
   guint token_lifetime_s;
   gint64 job_step_us;
+  guint max_concurrent_jobs;    /* 0: unlimited */
   GHashTable *conversations;    /* id -> Conversation */
   GHashTable *jobs;             /* id -> Job */
 };
@@ -121,7 +122,7 @@ conversation_add_trackers (Conversation * conversation, JsonNode * trackers)
 SymblLocalAccount *
 symbl_local_account_new (const gchar * const *access_tokens,
     const gchar * app_id, const gchar * app_secret, guint token_lifetime_s,
-    guint job_step_ms)
+    guint job_step_ms, guint max_concurrent_jobs)
 {
   SymblLocalAccount *account = g_new0 (SymblLocalAccount, 1);
 
@@ -135,6 +136,7 @@ symbl_local_account_new (const gchar * const *access_tokens,
   account->app_secret = g_strdup (app_secret);
   account->token_lifetime_s = token_lifetime_s;
   account->job_step_us = (gint64) job_step_ms *1000;
+  account->max_concurrent_jobs = max_concurrent_jobs;
   account->conversations = g_hash_table_new_full (g_str_hash, g_str_equal,
       g_free, (GDestroyNotify) conversation_free);
   account->jobs =
@@ -239,22 +241,51 @@ symbl_local_account_add_job (SymblLocalAccount * account,
   g_hash_table_insert (account->jobs, g_strdup (*new_job_id), job);
 }
 
+/* The one clock of a job, for its status and for the slot it holds */
+static gboolean
+job_is_running (SymblLocalAccount * account, const Job * job,
+    gboolean * scheduled)
+{
+  gint64 elapsed = g_get_monotonic_time () - job->created_us;
+
+  *scheduled = elapsed < account->job_step_us;
+  return elapsed < 2 * account->job_step_us;
+}
+
 const gchar *
 symbl_local_account_get_job_status (SymblLocalAccount * account,
     const gchar * job_id)
 {
   Job *job = g_hash_table_lookup (account->jobs, job_id);
-  gint64 elapsed;
+  gboolean scheduled;
 
   if (!job)
     return NULL;
-
-  elapsed = g_get_monotonic_time () - job->created_us;
-  if (elapsed < account->job_step_us)
-    return "scheduled";
-  if (elapsed < 2 * account->job_step_us)
-    return "in_progress";
+  if (job_is_running (account, job, &scheduled))
+    return scheduled ? "scheduled" : "in_progress";
   return job->fails ? "failed" : "completed";
+}
+
+gboolean
+symbl_local_account_has_free_job_slot (SymblLocalAccount * account)
+{
+  GHashTableIter iter;
+  gpointer job;
+  gboolean scheduled;
+  guint running = 0;
+
+  if (!account->max_concurrent_jobs)
+    return TRUE;
+  g_hash_table_iter_init (&iter, account->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    running += job_is_running (account, job, &scheduled);
+  return running < account->max_concurrent_jobs;
+}
+
+guint
+symbl_local_account_get_max_concurrent_jobs (SymblLocalAccount * account)
+{
+  return account->max_concurrent_jobs;
 }
 
 static void

@@ -15,7 +15,7 @@ typedef struct _SymblLocalAccount SymblLocalAccount;
 
 SymblLocalAccount *symbl_local_account_new (const gchar * const
     *access_tokens, const gchar * app_id, const gchar * app_secret,
-    guint token_lifetime_s, guint job_step_ms);
+    guint token_lifetime_s, guint job_step_ms, guint max_concurrent_jobs);
 void symbl_local_account_free (SymblLocalAccount * account);
 
 gboolean symbl_local_account_check_token (SymblLocalAccount * account,
@@ -25,6 +25,12 @@ gboolean symbl_local_account_check_credentials (SymblLocalAccount * account,
 /* A new token valid for the account's token lifetime */
 gchar *symbl_local_account_new_token (SymblLocalAccount * account,
     guint * expires_in_s);
+
+/* Whether one more job may start: fewer than max_concurrent_jobs are
+ * scheduled or in progress (always, when that is 0) */
+gboolean symbl_local_account_has_free_job_slot (SymblLocalAccount * account);
+guint symbl_local_account_get_max_concurrent_jobs (SymblLocalAccount *
+    account);
 
 gboolean symbl_local_account_has_conversation (SymblLocalAccount * account,
     const gchar * conversation_id);

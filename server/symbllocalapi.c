@@ -12,10 +12,8 @@
 #define STATUS_TOO_MANY_REQUESTS 429
 #define REDACTED "<redacted>"
 #define TOKEN_FAILED_MESSAGE "Token validation failed for provided token."
-#define TOO_MANY_JOBS_MESSAGE "This API has a limit of maximum of 5 number " \
-  "of concurrent jobs per account. If you are looking to scale, and need " \
-  "more concurrent jobs than this limit, please contact us at " \
-  "support@symbl.ai"
+/* The limit an injected 429 names when the account has none */
+#define FAULT_JOB_LIMIT 5
 
 /* Routing */
 
@@ -104,6 +102,26 @@ symbl_local_request_route (SymblLocalRequest * request)
 
 /* Answers */
 
+/* Symbl's own words for a 429, with the account's limit */
+static gchar *
+too_many_jobs_message (guint limit)
+{
+  return g_strdup_printf ("This API has a limit of maximum of %u number of "
+      "concurrent jobs per account. If you are looking to scale, and need "
+      "more concurrent jobs than this limit, please contact us at "
+      "support@symbl.ai", limit);
+}
+
+static void
+set_retry_after (SymblLocalRequest * request, guint seconds)
+{
+  g_autofree gchar *text = g_strdup_printf ("%u", seconds);
+
+  if (seconds)
+    soup_message_headers_replace (soup_server_message_get_response_headers
+        (request->msg), "Retry-After", text);
+}
+
 static void
 answer (SymblLocalRequest * request, guint status, const gchar * content_type,
     const gchar * body)
@@ -158,16 +176,15 @@ symbl_local_request_answer_fault (SymblLocalRequest * request)
   }
 
   g_return_if_fail (fault->kind == SYMBL_FAULT_STATUS);
-  if (fault->retry_after_s) {
-    g_autofree gchar *seconds = g_strdup_printf ("%u", fault->retry_after_s);
-
-    soup_message_headers_replace (soup_server_message_get_response_headers
-        (request->msg), "Retry-After", seconds);
-  }
+  set_retry_after (request, fault->retry_after_s);
   if (fault->body) {
     answer (request, fault->status, "application/json", fault->body);
   } else if (fault->status == STATUS_TOO_MANY_REQUESTS) {
-    symbl_local_request_refuse (request, fault->status, TOO_MANY_JOBS_MESSAGE);
+    guint limit = symbl_local_account_get_max_concurrent_jobs
+        (request->account);
+
+    message = too_many_jobs_message (limit ? limit : FAULT_JOB_LIMIT);
+    symbl_local_request_refuse (request, fault->status, message);
   } else {
     message = g_strdup_printf ("injected %u", fault->status);
     symbl_local_request_refuse (request, fault->status, message);
@@ -285,6 +302,14 @@ answer_upload (SymblLocalRequest * request)
         request->is_video ? "Unsupported media format: video must be MP4" :
         "Unsupported media format: audio must be WAV, MP3, FLAC, Ogg, "
         "AAC (ADTS) or M4A");
+    return;
+  }
+  /* As Symbl: the account's job slots are counted once the body is in */
+  if (!symbl_local_account_has_free_job_slot (request->account)) {
+    message = too_many_jobs_message
+        (symbl_local_account_get_max_concurrent_jobs (request->account));
+    set_retry_after (request, request->jobs_retry_after_s);
+    symbl_local_request_refuse (request, STATUS_TOO_MANY_REQUESTS, message);
     return;
   }
 

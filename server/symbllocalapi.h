@@ -33,6 +33,7 @@ typedef struct
   SymblLocalServer *server;     /* for the /__local/ endpoints */
   SymblLocalAccount *account;
   gsize max_url_length;
+  guint jobs_retry_after_s;     /* Retry-After of a 429 for full slots */
   SoupServerMessage *msg;
   /* Filled in as the request goes; NULL once recorded */
   SymblRecordedRequest *record;

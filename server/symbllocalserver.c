@@ -40,6 +40,7 @@ struct _SymblLocalServer
   gchar *store_dir;
   gboolean own_store_dir;
   gsize max_url_length;
+  guint jobs_retry_after_s;
   gchar *tls_cert_file;
   gchar *tls_key_file;
   gboolean quiet;
@@ -164,6 +165,7 @@ request_new (SymblLocalServer * server, SoupServerMessage * msg,
   request->server = server;
   request->account = server->account;
   request->max_url_length = server->max_url_length;
+  request->jobs_retry_after_s = server->jobs_retry_after_s;
   request->msg = msg;
   request->record = record;
   request->body_fd = -1;
@@ -813,7 +815,9 @@ symbl_local_server_start (const SymblLocalServerOptions * options,
       options->app_secret ? options->app_secret :
       SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET,
       options->token_lifetime_s ? options->token_lifetime_s : 86400,
-      options->job_step_ms ? options->job_step_ms : 500);
+      options->job_step_ms ? options->job_step_ms : 500,
+      options->max_concurrent_jobs);
+  server->jobs_retry_after_s = options->jobs_retry_after_s;
   server->context = g_main_context_new ();
   server->loop = g_main_loop_new (server->context, FALSE);
   if (!prepare_store_dir (server, options->store_dir, error)) {

@@ -34,6 +34,11 @@ typedef struct
                                  * directory, removed when the server stops */
   guint job_step_ms;            /* time a job spends in scheduled and in
                                  * in_progress each; 0: 500 */
+  guint max_concurrent_jobs;    /* jobs scheduled or in progress at once;
+                                 * an upload beyond is answered 429 once its
+                                 * body is in; 0: unlimited */
+  guint jobs_retry_after_s;     /* Retry-After of that 429; 0: none, as
+                                 * Symbl documents none */
   gsize max_url_length;         /* longer request targets get 414; 0: 8192 */
   const gchar *tls_cert_file;   /* PEM certificate and key: serve HTTPS */
   const gchar *tls_key_file;

@@ -942,6 +942,78 @@ test_job_status (Fixture * f, gconstpointer data)
   reply_clear (&reply);
 }
 
+/* Job slots: a job holds one from its upload until it completes (two
+ * job steps); an upload beyond the limit is read whole, then refused
+ * with Symbl's 429, and makes no job */
+/* Jobs of 3 s: the three uploads fit in that even under valgrind */
+static const SymblLocalServerOptions two_slots_options = {
+  .job_step_ms = 1500,
+  .max_concurrent_jobs = 2,
+  .quiet = TRUE,
+};
+
+static void
+test_job_slots (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *first = upload_wav (f, "/v1/process/audio");
+  g_autofree gchar *conversation_id = json_string (first, "conversationId");
+  g_autofree gchar *first_job = json_string (first, "jobId");
+  g_autofree gchar *put = g_strconcat ("/v1/process/audio/", conversation_id,
+      NULL);
+  g_autofree gchar *second = upload_wav (f, put);
+  g_autofree gchar *second_job = json_string (second, "jobId");
+  g_autofree gchar *first_progress = NULL;
+  g_autofree gchar *second_progress = NULL;
+  g_autoptr (GBytes) wav = make_wav (100000);
+  SymblRecordedRequest *recorded;
+  Reply reply = { 0, };
+
+  /* Both slots taken, by a POST and a PUT */
+  send_request (f, &(Request) {
+      .method = "POST",.path = "/v1/process/audio",.token =
+        TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
+  assert_error_reply (&reply, 429,
+      "limit of maximum of 2 number of concurrent jobs per account");
+  g_assert_nonnull (strstr (reply.body, "\"statusCode\":429"));
+  g_assert_null (reply.retry_after);
+  reply_clear (&reply);
+  recorded = get_request (f, 2);
+  g_assert_cmpuint (recorded->status, ==, 429);
+  g_assert_cmpuint (recorded->body_length, ==, g_bytes_get_size (wav));
+  symbl_recorded_request_free (recorded);
+
+  /* Free again once the jobs have completed */
+  first_progress = follow_job (f, first_job);
+  second_progress = follow_job (f, second_job);
+  g_assert_true (g_str_has_suffix (first_progress, "completed"));
+  g_assert_true (g_str_has_suffix (second_progress, "completed"));
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio",.token =
+            TOKEN,.content_type = "audio/wav",.body = wav}), ==, 201);
+}
+
+static const SymblLocalServerOptions one_slot_retry_after_options = {
+  .job_step_ms = 5000,
+  .max_concurrent_jobs = 1,
+  .jobs_retry_after_s = 3,
+  .quiet = TRUE,
+};
+
+static void
+test_job_slots_retry_after (Fixture * f, gconstpointer data)
+{
+  g_autofree gchar *first = upload_wav (f, "/v1/process/audio");
+  g_autoptr (GBytes) wav = make_wav (100);
+  Reply reply = { 0, };
+
+  send_request (f, &(Request) {
+      .method = "POST",.path = "/v1/process/audio",.token =
+        TOKEN,.content_type = "audio/wav",.body = wav}, &reply);
+  assert_error_reply (&reply, 429, "maximum of 1 number");
+  g_assert_cmpstr (reply.retry_after, ==, "3");
+  reply_clear (&reply);
+}
+
 /* Trackers */
 
 static JsonNode *
@@ -1776,6 +1848,9 @@ main (int argc, char **argv)
   ADD ("token", NULL, test_token);
   ADD ("token/expiry", &short_token_options, test_token_expiry);
   ADD ("job-status", NULL, test_job_status);
+  ADD ("job-slots", &two_slots_options, test_job_slots);
+  ADD ("job-slots/retry-after", &one_slot_retry_after_options,
+      test_job_slots_retry_after);
   ADD ("trackers-detected", NULL, test_trackers_detected);
   ADD ("fault/status", NULL, test_fault_status);
   ADD ("fault/drop", NULL, test_fault_drop);

@@ -785,7 +785,8 @@ static gboolean
 handle_segment_message (GstSymblSink * self, GstMessage * message)
 {
   SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
-    on_segment_failed, on_segments_finished, NULL, self
+    on_segment_failed, on_segments_finished, self,
+    symbl_report_callbacks (&self->report)
   };
   gboolean eos = GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
   gboolean started = gst_message_has_name (message, GST_SYMBL_SEGMENT_STARTED);

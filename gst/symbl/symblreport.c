@@ -76,19 +76,42 @@ post (SymblReport * report, GstMessage * message)
   gst_element_post_message (report->element, message);
 }
 
+/* Full job slots are no fault: a progress message per wait says why the
+ * upload waits, with the delay and the status in its structure. */
+static void
+post_slot_wait (SymblReport * report, guint wait,
+    const SymblResponse * response, gdouble delay)
+{
+  GstMessage *progress = symbl_message_progress (GST_OBJECT
+      (report->element), GST_PROGRESS_TYPE_CONTINUE, "upload", -1,
+      "Waiting for a free job slot: the account's concurrent jobs at Symbl "
+      "are all running (HTTP 429); trying again in %.1f s", delay);
+
+  gst_structure_set (gst_message_writable_structure (progress),
+      "slot-wait", G_TYPE_UINT, wait, "retry-delay", G_TYPE_DOUBLE, delay,
+      "http-status-code", G_TYPE_UINT, response->status, NULL);
+  post (report, progress);
+}
+
 /* One warning per retry, so that a person watching sees why it waits. */
 static void
 on_retry (guint attempt, guint max_attempts, const GError * error,
-    const SymblResponse * response, gdouble delay, gpointer user_data)
+    const SymblResponse * response, gdouble delay, gboolean slots_full,
+    gpointer user_data)
 {
   SymblReport *report = user_data;
-  g_autofree gchar *of = max_attempts ?
-      g_strdup_printf (" of %u", max_attempts) : g_strdup ("");
-  GstStructure *details = gst_structure_new ("details",
+  g_autofree gchar *of = NULL;
+  GstStructure *details;
+
+  if (slots_full) {
+    post_slot_wait (report, attempt, response, delay);
+    return;
+  }
+  of = max_attempts ? g_strdup_printf (" of %u", max_attempts) : g_strdup ("");
+  details = gst_structure_new ("details",
       "attempt", G_TYPE_UINT, attempt,
       "retry-delay", G_TYPE_DOUBLE, delay,
       "reason", G_TYPE_STRING, error->message, NULL);
-
   if (response->status)
     gst_structure_set (details, "http-status-code", G_TYPE_UINT,
         response->status, NULL);

@@ -26,18 +26,46 @@ symbl_retry_allows_another (const SymblRetryPolicy * policy, guint attempt)
   return policy->retries < 0 || attempt <= (guint) policy->retries;
 }
 
+/* @first * 2^(@n - 1), at most @max */
+static gdouble
+doubling (gdouble first, guint n, gdouble max)
+{
+  gdouble delay = first;
+  guint i;
+
+  for (i = 1; i < n && delay < max; i++)
+    delay *= 2;
+  return MIN (delay, max);
+}
+
 gdouble
 symbl_retry_delay (const SymblRetryPolicy * policy, guint attempt,
     const SymblResponse * response)
 {
-  gdouble delay = policy->backoff_factor;
-  guint i;
+  if (response->retry_after_s >= 0)
+    return response->retry_after_s;
+  return doubling (policy->backoff_factor, attempt, policy->backoff_max);
+}
+
+gboolean
+symbl_retry_is_slots_full (const GError * error, const SymblResponse * response)
+{
+  return response->status == 429 && g_error_matches (error,
+      SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_HTTP_STATUS);
+}
+
+gdouble
+symbl_retry_slot_delay (const SymblRetryPolicy * policy, guint wait,
+    const SymblResponse * response)
+{
+  gdouble delay;
 
   if (response->retry_after_s >= 0)
     return response->retry_after_s;
-  for (i = 1; i < attempt && delay < policy->backoff_max; i++)
-    delay *= 2;
-  return MIN (delay, policy->backoff_max);
+  delay = doubling (SYMBL_RETRY_SLOT_WAIT_FACTORS * policy->backoff_factor,
+      wait, policy->backoff_max);
+  return delay * g_random_double_range (1 - SYMBL_RETRY_SLOT_JITTER,
+      1 + SYMBL_RETRY_SLOT_JITTER);
 }
 
 typedef struct

@@ -4,6 +4,12 @@
  * other statuses, TLS failures and replies that cannot be read are not.
  * Waits grow exponentially, honour Retry-After, and end at once when the
  * cancellable is cancelled.
+ *
+ * An upload's 429 is apart: the account's job slots are full, and one
+ * frees only when an earlier job finishes, often minutes later. It is
+ * waited out, up to queue_timeout_s, with longer waits than a passing
+ * fault gets, and with jitter so that the uploads of one account that
+ * wait together do not all come back at once.
  */
 #pragma once
 
@@ -16,7 +22,15 @@ typedef struct
   gint retries;                 /* -1: forever */
   gdouble backoff_factor;       /* seconds before the first retry */
   gdouble backoff_max;          /* seconds, the longest wait */
+  guint queue_timeout_s;        /* how long to wait for a job slot; 0:
+                                 * until one frees */
 } SymblRetryPolicy;
+
+/* The first wait for a job slot, in units of backoff_factor: 5 s by
+ * default, and as much shorter as tests make the factor. */
+#define SYMBL_RETRY_SLOT_WAIT_FACTORS 5.0
+/* Each wait for a job slot is that much shorter or longer, at random */
+#define SYMBL_RETRY_SLOT_JITTER 0.2
 
 /* Whether a request that failed so is worth sending again. */
 gboolean symbl_retry_is_transient (const GError * error,
@@ -29,6 +43,18 @@ gboolean symbl_retry_allows_another (const SymblRetryPolicy * policy,
 /* The wait, in seconds, after failed attempt @attempt: Retry-After when the
  * server sent one, else factor * 2^(attempt - 1), at most backoff_max. */
 gdouble symbl_retry_delay (const SymblRetryPolicy * policy, guint attempt,
+    const SymblResponse * response);
+
+/* Whether an upload failed so because the account's job slots are full
+ * (429): waited out apart from the retries. */
+gboolean symbl_retry_is_slots_full (const GError * error,
+    const SymblResponse * response);
+
+/* The wait, in seconds, after the @wait-th (from 1) answer that the job
+ * slots are full: Retry-After when the server sent one, else
+ * SYMBL_RETRY_SLOT_WAIT_FACTORS * factor * 2^(wait - 1), at most
+ * backoff_max, give or take SYMBL_RETRY_SLOT_JITTER. */
+gdouble symbl_retry_slot_delay (const SymblRetryPolicy * policy, guint wait,
     const SymblResponse * response);
 
 /* Sleeps @seconds; FALSE with G_IO_ERROR_CANCELLED when cancelled first. */

@@ -9,6 +9,9 @@
 #define DEFAULT_RETRIES 3
 #define DEFAULT_BACKOFF_FACTOR 1.0
 #define DEFAULT_BACKOFF_MAX 60.0
+/* As job-timeout: a slot frees when an earlier job ends, and a job is
+ * given an hour to end */
+#define DEFAULT_QUEUE_TIMEOUT_S 3600
 #define DEFAULT_USER_AGENT "GStreamer symblsink/" VERSION
 #define DEFAULT_CONFIDENCE_THRESHOLD 0.5
 #define DEFAULT_MAX_URL_LENGTH 8000
@@ -178,7 +181,8 @@ static const SettingSpec specs[] = {
    *
    * Retries after a failed attempt; -1 retries until the upload succeeds or
    * the element stops. Only failures that may pass are retried (network, 408,
-   * 429, 5xx).
+   * 5xx). An upload's 429 (the account's job slots are full) is waited out
+   * apart, up to #GstSymblUploadSink:queue-timeout.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
@@ -216,6 +220,30 @@ static const SettingSpec specs[] = {
         "The longest wait between two attempts, in seconds",
         KIND_DOUBLE, FIELD (retry_backoff_max), NULL, 0, 86400,
       DEFAULT_BACKOFF_MAX},
+  /**
+   * GstSymblUploadSink:queue-timeout:
+   *
+   * Seconds to keep waiting while the account's job slots at Symbl are full
+   * (HTTP 429: a trial account runs 2 jobs at once, a paid one 50), counted
+   * from the first 429 of the upload. A slot frees when an earlier job ends,
+   * often minutes later, so these waits do not count against
+   * #GstSymblUploadSink:retries: they start at 5 ×
+   * #GstSymblUploadSink:retry-backoff-factor seconds and double up to
+   * #GstSymblUploadSink:retry-backoff-max, with a `Retry-After` from the
+   * server taking precedence. When the time runs out, the error says so and
+   * the recording is kept, ready for `symbl-outbox send`. 0: wait until a slot
+   * frees or the element stops.
+   *
+   * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
+   *
+   * Since: 0.1
+   */
+  {"queue-timeout", "Queue timeout",
+        "Seconds to keep waiting for a free job slot while Symbl answers "
+        "429 (the account's concurrent jobs are all running); these waits "
+        "do not count against retries (0: wait until a slot frees)",
+        KIND_UINT, FIELD (queue_timeout), NULL, 0, 7 * 86400,
+      DEFAULT_QUEUE_TIMEOUT_S},
   /**
    * GstSymblUploadSink:ssl-strict:
    *

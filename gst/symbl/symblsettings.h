@@ -39,6 +39,7 @@ typedef struct
   gint retries;
   gdouble retry_backoff_factor;
   gdouble retry_backoff_max;
+  guint queue_timeout;          /* s to wait for a job slot, 0: forever */
   gboolean ssl_strict;
   gchar *ssl_ca_file;
   gchar *proxy;

@@ -213,6 +213,7 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   upload->retry.retries = settings->retries;
   upload->retry.backoff_factor = settings->retry_backoff_factor;
   upload->retry.backoff_max = settings->retry_backoff_max;
+  upload->retry.queue_timeout_s = settings->queue_timeout;
   upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
       symbl_settings_default_spool_dir ();
 
@@ -375,6 +376,9 @@ submit (const gchar * token, gpointer user_data, SymblResponse * response,
   symbl_account_end_upload (call->upload->account);
   if (ok)
     return TRUE;
+  /* An answer, even a refusal, says no job was made: it may go again. */
+  if (response->status && !SOUP_STATUS_IS_SUCCESSFUL (response->status))
+    symbl_outbox_entry_set_state (call->entry, SYMBL_OUTBOX_READY, NULL);
   if (is_unanswered (submit_error, response)) {
     g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNANSWERED,
         "the whole recording was sent, but no usable reply came back (%s): "
@@ -387,34 +391,84 @@ submit (const gchar * token, gpointer user_data, SymblResponse * response,
   return FALSE;
 }
 
+/* Waits for a job slot of the account: how many waits so far, and until
+ * when (0: no deadline yet, or none). */
+typedef struct
+{
+  guint waits;
+  gint64 deadline;
+} SlotWait;
+
+/* The wait after another answer that the job slots are full, or FALSE
+ * with SYMBL_UPLOAD_ERROR_SLOTS_FULL once queue-timeout has run out.
+ * The last wait ends at the deadline, for one last try. */
+static gboolean
+next_slot_wait (SymblUpload * upload, SlotWait * wait,
+    const GError * slots_error, const SymblResponse * response,
+    gdouble * delay, GError ** error)
+{
+  guint queue_timeout_s = upload->retry.queue_timeout_s;
+  gint64 now = g_get_monotonic_time ();
+
+  if (wait->waits++ == 0 && queue_timeout_s)
+    wait->deadline = now + queue_timeout_s * G_TIME_SPAN_SECOND;
+  if (wait->deadline && now >= wait->deadline) {
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SLOTS_FULL,
+        "the account's job slots at Symbl stayed full for %u s "
+        "(queue-timeout) after %u tries (%s)", queue_timeout_s, wait->waits,
+        slots_error->message);
+    return FALSE;
+  }
+  *delay = symbl_retry_slot_delay (&upload->retry, wait->waits, response);
+  if (wait->deadline)
+    *delay = MIN (*delay, (wait->deadline - now) /
+        (gdouble) G_TIME_SPAN_SECOND);
+  return TRUE;
+}
+
 /* Runs @call until it succeeds, fails for good, or the retries run out,
- * waiting between attempts as the policy says. */
+ * waiting between attempts as the policy says. With @waits_for_slots (an
+ * upload), a 429 is a wait for a job slot, which the retries do not
+ * count. */
 static gboolean
 call_with_retries (SymblUpload * upload, SymblTokenCall call,
-    gpointer call_data, const SymblUploadCallbacks * callbacks,
-    SymblResponse * response, GCancellable * cancellable, GError ** error)
+    gpointer call_data, gboolean waits_for_slots,
+    const SymblUploadCallbacks * callbacks, SymblResponse * response,
+    GCancellable * cancellable, GError ** error)
 {
   guint max_attempts = upload->retry.retries < 0 ? 0 :
       upload->retry.retries + 1;
-  guint attempt;
+  SlotWait slot_wait = { 0, 0 };
+  guint failures = 0;
 
-  for (attempt = 1;; attempt++) {
+  for (;;) {
     GError *attempt_error = NULL;
+    gboolean slots_full;
     gdouble delay;
 
     if (symbl_token_source_call (upload->tokens, upload->client, call,
             call_data, response, cancellable, &attempt_error))
       return TRUE;
-    if (!symbl_retry_is_transient (attempt_error, response)
-        || !symbl_retry_allows_another (&upload->retry, attempt)) {
+    slots_full = waits_for_slots &&
+        symbl_retry_is_slots_full (attempt_error, response);
+    if (slots_full) {
+      if (!next_slot_wait (upload, &slot_wait, attempt_error, response,
+              &delay, error)) {
+        g_error_free (attempt_error);
+        return FALSE;
+      }
+    } else if (!symbl_retry_is_transient (attempt_error, response)
+        || !symbl_retry_allows_another (&upload->retry, ++failures)) {
       g_propagate_error (error, attempt_error);
       return FALSE;
+    } else {
+      delay = symbl_retry_delay (&upload->retry, failures, response);
     }
 
-    delay = symbl_retry_delay (&upload->retry, attempt, response);
     if (callbacks->on_retry)
-      callbacks->on_retry (attempt, max_attempts, attempt_error, response,
-          delay, callbacks->user_data);
+      callbacks->on_retry (slots_full ? slot_wait.waits : failures,
+          slots_full ? 0 : max_attempts, attempt_error, response, delay,
+          slots_full, callbacks->user_data);
     g_error_free (attempt_error);
     if (!symbl_retry_wait (delay, cancellable, error))
       return FALSE;
@@ -433,7 +487,10 @@ state_after_failure (const GError * error, const SymblResponse * response)
       || (response->body_sent && g_error_matches (error, G_IO_ERROR,
               G_IO_ERROR_CANCELLED)))
     return SYMBL_OUTBOX_SENT_NO_REPLY;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Full job slots refuse nothing: it can be sent once one is free */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_error_matches (error, SYMBL_UPLOAD_ERROR,
+          SYMBL_UPLOAD_ERROR_SLOTS_FULL))
     return SYMBL_OUTBOX_READY;
   return SYMBL_OUTBOX_FAILED;
 }
@@ -454,7 +511,7 @@ symbl_upload_send (SymblUpload * upload, SymblOutboxEntry * entry,
   };
   GError *send_error = NULL;
 
-  if (call_with_retries (upload, submit, &call, callbacks, response,
+  if (call_with_retries (upload, submit, &call, TRUE, callbacks, response,
           cancellable, &send_error)) {
     g_free (entry->result_conversation_id);
     entry->result_conversation_id = g_strdup (ids->conversation_id);
@@ -503,8 +560,8 @@ symbl_upload_wait_for_job (SymblUpload * upload, const SymblJobIds * ids,
   if (!symbl_job_wait (&watch, ids->job_id, callbacks->on_job_status,
           callbacks->user_data, response, cancellable, error))
     return FALSE;
-  if (!call_with_retries (upload, get_trackers, &call, callbacks, response,
-          cancellable, error))
+  if (!call_with_retries (upload, get_trackers, &call, FALSE, callbacks,
+          response, cancellable, error))
     return FALSE;
   *trackers = call.trackers;
   return TRUE;

@@ -28,16 +28,21 @@ typedef enum
   SYMBL_UPLOAD_ERROR_CREDENTIALS,       /* the API refused the app's */
   SYMBL_UPLOAD_ERROR_UNANSWERED,        /* the whole body went out, and no
                                          * usable reply came back */
+  SYMBL_UPLOAD_ERROR_SLOTS_FULL,        /* the account's job slots stayed
+                                         * full for queue-timeout */
 } SymblUploadError;
 
 typedef struct _SymblUpload SymblUpload;
 
 /* Told before each wait between attempts, from the uploading thread:
  * @attempt (from 1) failed with @error, and the next one starts in
- * @delay seconds. @max_attempts is 0 when retries are unbounded. */
+ * @delay seconds. @max_attempts is 0 when retries are unbounded. With
+ * @slots_full, the account's job slots were full (429): @attempt counts
+ * those waits instead, which the retries do not bound, and
+ * @max_attempts is 0. */
 typedef void (*SymblRetryFunc) (guint attempt, guint max_attempts,
     const GError * error, const SymblResponse * response, gdouble delay,
-    gpointer user_data);
+    gboolean slots_full, gpointer user_data);
 
 typedef struct
 {
@@ -75,7 +80,10 @@ void symbl_upload_address (SymblUpload * upload, SymblOutboxEntry * entry,
     const gchar * conversation_id);
 
 /* Sends @entry's recording as its manifest says, retrying as the
- * settings say: each attempt sends the whole file from its start. The
+ * settings say: each attempt sends the whole file from its start. While
+ * the account's job slots are full (429), it waits for one apart from
+ * the retries, up to queue-timeout: SYMBL_UPLOAD_ERROR_SLOTS_FULL then,
+ * and the manifest is left ready, to be sent later. The
  * manifest follows: sending (with the attempts), then done with the ids,
  * failed with the error, or sent-no-reply. A failure once the whole body
  * went out (no reply, or a reply broken off) may have left a job at

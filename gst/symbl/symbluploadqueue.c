@@ -79,16 +79,14 @@ address_waiting (SymblUploadQueue * queue)
 static void
 upload_segment (SymblUploadQueue * queue, Segment * segment)
 {
-  SymblUploadCallbacks callbacks = { queue->callbacks.on_retry, NULL, NULL,
-    queue->callbacks.user_data
-  };
+  SymblUploadCallbacks *callbacks = &queue->callbacks.upload;
   SymblResponse response = { 0, NULL, -1 };
   SymblJobIds ids = { NULL, NULL };
   g_autoptr (GError) error = NULL;
   SymblOutboxEntry *entry = segment->entry;
   gboolean keep = symbl_upload_get_keep_spool (queue->upload);
 
-  if (symbl_upload_send (queue->upload, entry, &callbacks, &ids, &response,
+  if (symbl_upload_send (queue->upload, entry, callbacks, &ids, &response,
           queue->cancellable, &error)) {
     /* Told before the segment leaves the queue, so that a drain returns
      * only once every job message is posted. */

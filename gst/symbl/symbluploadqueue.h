@@ -33,8 +33,9 @@ typedef struct
   /* Once, after close: every segment uploaded (TRUE), or one failed for
    * good (FALSE). From the queue's thread. Not called when cancelled. */
   void (*finished) (gboolean ok, gpointer user_data);
-  SymblRetryFunc on_retry;
   gpointer user_data;
+  /* Those of each upload, with their own user data: retries, progress. */
+  SymblUploadCallbacks upload;
 } SymblUploadQueueCallbacks;
 
 SymblUploadQueue *symbl_upload_queue_new (SymblUpload * upload,

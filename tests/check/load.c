@@ -1,6 +1,7 @@
 /* A media server's day: fifty pipelines in one process record and upload
  * at once to the local server. Fifty distinct jobs, every body intact,
- * nothing left behind. */
+ * nothing left behind. And more recordings than the account has job
+ * slots: each waits for a slot, and all get their job. */
 #include <glib/gstdio.h>
 #include "symbltest.h"
 
@@ -211,6 +212,106 @@ GST_START_TEST (test_uploads_share_the_account_bound)
 
 GST_END_TEST;
 
+/* A trial account: two job slots, each job taking about 1.2 s */
+#define N_SLOTS 2
+#define N_SLOT_PIPELINES 6
+#define SLOT_JOB_STEP_MS 600
+
+/* Whether @msg is an upload's progress saying it waits for a job slot */
+static gboolean
+is_slot_wait (GstMessage * msg)
+{
+  GstProgressType type;
+  gchar *code, *text;
+  gboolean slot_wait;
+
+  if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_PROGRESS)
+    return FALSE;
+  gst_message_parse_progress (msg, &type, &code, &text);
+  slot_wait = type == GST_PROGRESS_TYPE_CONTINUE && g_str_equal (code,
+      "upload") && strstr (text, "Waiting for a free job slot") != NULL;
+  g_free (code);
+  g_free (text);
+  return slot_wait;
+}
+
+GST_START_TEST (test_more_recordings_than_job_slots)
+{
+  SymblLocalServerOptions options = {
+    .job_step_ms = SLOT_JOB_STEP_MS,
+    .max_concurrent_jobs = N_SLOTS,
+  };
+  g_autofree gchar *props = NULL;
+  GstElement *pipelines[N_SLOT_PIPELINES];
+  g_autoptr (GHashTable) jobs = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+  GPtrArray *requests;
+  guint i, accepted = 0, slots_full = 0, slot_waits = 0;
+
+  symbl_test_setup_with (&t, &options);
+  props = symbl_test_sink_props (&t);
+
+  /* All at once, as a media server's meetings end; waits for a slot
+   * start at 5 x 0.05 s in this test, and 429s do not count against
+   * retries=0 */
+  for (i = 0; i < N_SLOT_PIPELINES; i++) {
+    pipelines[i] = symbl_test_pipeline ("audiotestsrc freq=%u "
+        "samplesperbuffer=1600 num-buffers=5 ! "
+        "audio/x-raw,rate=16000,channels=1 ! symblsink name=call%u %s "
+        "retries=0 retry-backoff-factor=0.05 retry-backoff-max=0.5",
+        300 + 10 * i, i, props);
+    fail_unless (gst_element_set_state (pipelines[i], GST_STATE_PLAYING) !=
+        GST_STATE_CHANGE_FAILURE);
+  }
+
+  for (i = 0; i < N_SLOT_PIPELINES; i++) {
+    GstBus *bus = gst_element_get_bus (pipelines[i]);
+    GstMessage *msg;
+    gboolean ended = FALSE;
+
+    while (!ended && (msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+                GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT |
+                GST_MESSAGE_PROGRESS))) {
+      if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_ERROR) {
+        GError *error = NULL;
+
+        gst_message_parse_error (msg, &error, NULL);
+        fail ("call%u failed: %s", i, error->message);
+      }
+      ended = GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS;
+      slot_waits += is_slot_wait (msg);
+      if (gst_message_has_name (msg, "symbl-job"))
+        fail_unless (g_hash_table_add (jobs,
+                g_strdup (gst_structure_get_string
+                    (gst_message_get_structure (msg), "job-id"))));
+      gst_message_unref (msg);
+    }
+    fail_unless (ended, "call%u did not end", i);
+    gst_object_unref (bus);
+    gst_element_set_state (pipelines[i], GST_STATE_NULL);
+    gst_object_unref (pipelines[i]);
+  }
+
+  fail_unless_equals_int (g_hash_table_size (jobs), N_SLOT_PIPELINES);
+  requests = symbl_local_server_get_requests (t.server);
+  for (i = 0; i < requests->len; i++) {
+    SymblRecordedRequest *r = g_ptr_array_index (requests, i);
+
+    accepted += r->status == 201;
+    slots_full += r->status == 429;
+  }
+  g_ptr_array_unref (requests);
+  fail_unless_equals_int (accepted, N_SLOT_PIPELINES);
+  /* They did wait: the slots were full for some, and each such answer
+   * was told once on the bus */
+  fail_unless (slots_full > 0, "no upload found the job slots full");
+  fail_unless_equals_int (slot_waits, slots_full);
+
+  symbl_test_teardown (&t);
+}
+
+GST_END_TEST;
+
 static Suite *
 load_suite (void)
 {
@@ -221,6 +322,7 @@ load_suite (void)
   tcase_set_timeout (tc, 300);
   tcase_add_test (tc, test_fifty_pipelines_at_once);
   tcase_add_test (tc, test_uploads_share_the_account_bound);
+  tcase_add_test (tc, test_more_recordings_than_job_slots);
   return s;
 }
 

@@ -24,19 +24,27 @@ add_fault (const gchar * fault)
       "%s: %s", fault, error ? error->message : "?");
 }
 
-/* @tenths of a second of audio through symblsink, with @extra properties. */
+/* @tenths of a second of audio through symblsink, with @extra properties;
+ * the messages of @extra_types are collected too. */
 static GList *
-record_tenths (guint tenths, const gchar * extra)
+record_collecting (guint tenths, const gchar * extra,
+    GstMessageType extra_types)
 {
   g_autofree gchar *props = symbl_test_sink_props (&t);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
       "samplesperbuffer=1600 num-buffers=%u ! "
       "audio/x-raw,rate=16000,channels=1 ! symblsink name=s %s "
       FAST_RETRIES " %s", tenths, props, extra);
-  GList *messages = symbl_test_run (pipeline, 60);
+  GList *messages = symbl_test_run_with (pipeline, 60, extra_types);
 
   gst_object_unref (pipeline);
   return messages;
+}
+
+static GList *
+record_tenths (guint tenths, const gchar * extra)
+{
+  return record_collecting (tenths, extra, 0);
 }
 
 /* Half a second of audio through symblsink, with @extra properties. */
@@ -148,19 +156,122 @@ GST_START_TEST (test_503_twice_then_201)
 
 GST_END_TEST;
 
+static gchar *manifest_state (const gchar * recording);
+
+/* The delays announced by the progress messages of an upload waiting for
+ * a free job slot, in bus order. */
+static GArray *
+slot_wait_delays (GList * messages)
+{
+  GArray *delays = g_array_new (FALSE, FALSE, sizeof (gdouble));
+
+  for (; messages; messages = messages->next) {
+    GstMessage *msg = messages->data;
+    GstProgressType type;
+    gchar *code, *text;
+    gdouble delay;
+
+    if (GST_MESSAGE_TYPE (msg) != GST_MESSAGE_PROGRESS)
+      continue;
+    gst_message_parse_progress (msg, &type, &code, &text);
+    if (strstr (text, "Waiting for a free job slot")) {
+      fail_unless (type == GST_PROGRESS_TYPE_CONTINUE);
+      fail_unless_equals_string (code, "upload");
+      fail_unless (gst_structure_get_double (gst_message_get_structure
+              (msg), "retry-delay", &delay));
+      g_array_append_val (delays, delay);
+    }
+    g_free (code);
+    g_free (text);
+  }
+  return delays;
+}
+
+/* A 429 says the account's job slots are full: no fault, so no warning,
+ * and no retry used up (retries=0) */
 GST_START_TEST (test_429_waits_as_retry_after_says)
 {
   gint64 start = g_get_monotonic_time ();
+  g_autoptr (GArray) delays = NULL;
   GList *messages;
-  gdouble delay = 0;
 
   add_fault ("status=429,retry-after=1");
-  messages = record ("");
+  messages = record_collecting (5, "retries=0", GST_MESSAGE_PROGRESS);
   expect_success_with_identical_bodies (messages);
-  gst_structure_get_double (warning_details (messages, 0), "retry-delay",
-      &delay);
-  fail_unless (delay == 1.0, "waited %f s", delay);
+  g_ptr_array_unref (symbl_test_requests (&t, 2));
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  delays = slot_wait_delays (messages);
+  fail_unless_equals_int (delays->len, 1);
+  fail_unless (g_array_index (delays, gdouble, 0) == 1.0, "waited %f s",
+      g_array_index (delays, gdouble, 0));
   fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Without Retry-After, the waits for a slot start at 5 x
+ * retry-backoff-factor (0.05 here) and double, give or take 20 %; as
+ * many as it takes, whatever retries says. */
+GST_START_TEST (test_429s_wait_for_a_slot_apart_from_retries)
+{
+  g_autoptr (GArray) delays = NULL;
+  GList *messages;
+  guint i;
+
+  add_fault ("status=429,count=3");
+  messages = record_collecting (5, "retries=0", GST_MESSAGE_PROGRESS);
+  expect_success_with_identical_bodies (messages);
+  g_ptr_array_unref (symbl_test_requests (&t, 4));
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  delays = slot_wait_delays (messages);
+  fail_unless_equals_int (delays->len, 3);
+  for (i = 0; i < delays->len; i++) {
+    gdouble expected = 0.25 * (1 << i);
+    gdouble delay = g_array_index (delays, gdouble, i);
+
+    fail_unless (delay >= 0.8 * expected && delay <= 1.2 * expected,
+        "wait %u was %f s, not %f s give or take 20 %%", i + 1, delay,
+        expected);
+  }
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Slots that stay full past queue-timeout: an error that says so, and the
+ * recording kept, ready to be sent later (symbl-outbox send). */
+GST_START_TEST (test_queue_timeout_keeps_the_recording_ready)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (GArray) delays = NULL;
+  g_autofree gchar *state = NULL;
+  const GstStructure *details;
+  GstMessage *error;
+  GList *messages;
+  guint status = 0;
+
+  add_fault ("status=429,count=1000");
+  messages = record_collecting (5, "queue-timeout=1", GST_MESSAGE_PROGRESS);
+  error = symbl_test_expect_error (messages,
+      "job slots at Symbl stayed full for 1 s (queue-timeout)");
+  fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  delays = slot_wait_delays (messages);
+  fail_unless (delays->len >= 1);
+
+  gst_message_parse_error_details (error, &details);
+  gst_structure_get_uint (details, "http-status-code", &status);
+  fail_unless_equals_int (status, 429);
+  fail_unless (strstr (gst_structure_get_string (details, "api-message"),
+          "concurrent jobs") != NULL);
+  fail_unless (g_file_test (gst_structure_get_string (details,
+              "spool-location"), G_FILE_TEST_IS_REGULAR));
+  state = manifest_state (gst_structure_get_string (details, "spool-location"));
+  fail_unless_equals_string (state, "ready");
 
   symbl_test_messages_free (messages);
 }
@@ -218,8 +329,7 @@ GST_START_TEST (test_stall_after_the_body_is_not_resent)
   fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
 
   gst_message_parse_error_details (error, &details);
-  state = manifest_state (gst_structure_get_string (details,
-          "spool-location"));
+  state = manifest_state (gst_structure_get_string (details, "spool-location"));
   fail_unless_equals_string (state, "sent-no-reply");
 
   symbl_test_messages_free (messages);
@@ -860,6 +970,8 @@ reliability_suite (void)
   symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_503_twice_then_201);
   tcase_add_test (tc, test_429_waits_as_retry_after_says);
+  tcase_add_test (tc, test_429s_wait_for_a_slot_apart_from_retries);
+  tcase_add_test (tc, test_queue_timeout_keeps_the_recording_ready);
   tcase_add_test (tc, test_connection_dropped_mid_body);
   tcase_add_test (tc, test_stall_after_the_body_is_not_resent);
   tcase_add_test (tc, test_400_is_not_retried);
