@@ -501,6 +501,7 @@ typedef struct
   GIOStream *connection;
   GThread *thread;
   gint64 reply_deadline_us;     /* from the end of the body; 0: none */
+  guint64 body_written;         /* bytes of body libsoup wrote */
   gboolean body_sent;
   gboolean early_watch_over;
   gboolean finished;
@@ -631,6 +632,12 @@ on_wrote_headers (SoupMessage * msg, UploadWatch * watch)
     watch->thread = g_thread_new ("symbl-upload-watch", watch_upload, watch);
 }
 
+static void
+on_wrote_body_bytes (SoupMessage * msg, guint chunk_size, UploadWatch * watch)
+{
+  watch->body_written += chunk_size;
+}
+
 /* The body is out: the reply is libsoup's to read, once the watcher no
  * longer reads the connection (two readers would clash). */
 static void
@@ -668,8 +675,8 @@ upload_watch_finish (UploadWatch * watch)
 /* The answer the watcher read before the body was out: its status,
  * Retry-After and message into @response, and for a 2xx its body. */
 static GBytes *
-take_early_answer (GByteArray * answer, SymblResponse * response,
-    GError ** error)
+take_early_answer (GByteArray * answer, gboolean body_complete,
+    SymblResponse * response, GError ** error)
 {
   const gchar *data = (const gchar *) answer->data;
   const gchar *end = g_strstr_len (data, answer->len, "\r\n\r\n");
@@ -695,7 +702,9 @@ take_early_answer (GByteArray * answer, SymblResponse * response,
   response->api_message = symbl_client_reply_message (data + body_offset,
       body_length);
   set_status_error (error, status, server_phrase, response->api_message);
-  g_prefix_error (error, "answered before the whole recording was sent: ");
+  /* Otherwise an answer that merely beat libsoup's own "wrote-body" */
+  if (!body_complete)
+    g_prefix_error (error, "answered before the whole recording was sent: ");
   return NULL;
 }
 
@@ -760,7 +769,8 @@ send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
  * request; the caller's own cancel stays a cancel. */
 static GBytes *
 upload_watch_outcome (UploadWatch * watch, GBytes * reply, guint timeout_s,
-    SymblResponse * response, GCancellable * caller, GError ** error)
+    guint64 body_size, SymblResponse * response, GCancellable * caller,
+    GError ** error)
 {
   if (g_cancellable_is_cancelled (caller)
       || !(watch->early_answer || watch->deadline_passed))
@@ -769,7 +779,8 @@ upload_watch_outcome (UploadWatch * watch, GBytes * reply, guint timeout_s,
   g_clear_error (error);
   symbl_response_clear (response);
   if (watch->early_answer)
-    return take_early_answer (watch->early_answer, response, error);
+    return take_early_answer (watch->early_answer,
+        watch->body_written >= body_size, response, error);
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
       "no complete reply within %u s of sending the whole recording "
       "(twice the timeout)", timeout_s * UPLOAD_REPLY_DEADLINE_FACTOR);
@@ -819,14 +830,17 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
       &watch);
   g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers),
       &watch);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_bytes),
+      &watch);
   g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &watch);
 
   reply = send_message (client, msg, MAX_REPLY_SIZE, response, watch.request,
       error);
   upload_watch_finish (&watch);
-  reply = upload_watch_outcome (&watch, reply, client->timeout_s, response,
-      cancellable, error);
-  response->body_sent = watch.body_sent;
+  reply = upload_watch_outcome (&watch, reply, client->timeout_s,
+      submission->size, response, cancellable, error);
+  response->body_sent = watch.body_sent || (submission->size > 0
+      && watch.body_written >= submission->size);
   g_clear_pointer (&watch.early_answer, g_byte_array_unref);
   if (!reply)
     return FALSE;
