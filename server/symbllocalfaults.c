@@ -6,6 +6,9 @@
  *   stall=MS                                 answer late (0: never)
  *   reply=TEXT                               answer success with TEXT (last)
  *   job-fails                                the job ends "failed"
+ *   no-continue                              never answer 100 Continue
+ *   early=N                                  answer N before the body
+ *   trickle=MS                               answer a byte every MS ms
  * plus path=PREFIX and count=N in any position before body=/reply=.
  */
 #include "symbllocalfaults.h"
@@ -75,7 +78,7 @@ set_kind (FaultParse * parse, SymblFaultKind kind, GError ** error)
 {
   if (parse->have_kind)
     return fault_error (error, "fault: give exactly one of status=, drop=, "
-        "stall=, reply= and job-fails");
+        "stall=, reply=, job-fails, no-continue, early= and trickle=");
   parse->have_kind = TRUE;
   parse->fault->kind = kind;
   return TRUE;
@@ -100,6 +103,11 @@ parse_item (FaultParse * parse, const gchar * key, const gchar * value,
       return fault_error (error, "fault: job-fails takes no value");
     return set_kind (parse, SYMBL_FAULT_JOB_FAILS, error);
   }
+  if (g_str_equal (key, "no-continue")) {
+    if (value)
+      return fault_error (error, "fault: no-continue takes no value");
+    return set_kind (parse, SYMBL_FAULT_NO_CONTINUE, error);
+  }
   if (!*key)
     return fault_error (error, "fault: empty item");
   if (!value)
@@ -110,6 +118,16 @@ parse_item (FaultParse * parse, const gchar * key, const gchar * value,
         !set_kind (parse, SYMBL_FAULT_STATUS, error))
       return FALSE;
     fault->status = number;
+  } else if (g_str_equal (key, "early")) {
+    if (!parse_number (key, value, 400, 599, &number, error) ||
+        !set_kind (parse, SYMBL_FAULT_EARLY, error))
+      return FALSE;
+    fault->status = number;
+  } else if (g_str_equal (key, "trickle")) {
+    if (!parse_number (key, value, 1, 60000, &number, error) ||
+        !set_kind (parse, SYMBL_FAULT_TRICKLE, error))
+      return FALSE;
+    fault->stall_ms = number;
   } else if (g_str_equal (key, "retry-after")) {
     if (!parse_number (key, value, 0, 86400, &number, error))
       return FALSE;
@@ -142,7 +160,8 @@ parse_item (FaultParse * parse, const gchar * key, const gchar * value,
     parse->count = number;
   } else {
     return fault_error (error, "fault: unknown key \"%s\" (known: status, "
-        "retry-after, body, drop, stall, reply, job-fails, path, count)", key);
+        "retry-after, body, drop, stall, reply, job-fails, no-continue, "
+        "early, trickle, path, count)", key);
   }
   return TRUE;
 }
@@ -182,8 +201,8 @@ symbl_fault_parse (const gchar * text, guint * count, GError ** error)
   }
 
   if (!parse.have_kind) {
-    fault_error (error, "fault: needs one of status=, drop=, stall=, reply= "
-        "and job-fails");
+    fault_error (error, "fault: needs one of status=, drop=, stall=, reply=, "
+        "job-fails, no-continue, early= and trickle=");
     return NULL;
   }
   if (parse.have_status_option && fault->kind != SYMBL_FAULT_STATUS) {

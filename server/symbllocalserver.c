@@ -56,6 +56,7 @@ struct _SymblLocalServer
   GTlsCertificate *certificate;
   SymblLocalAccount *account;
   GList *stalled;               /* StalledRequest */
+  GList *raw_answers;           /* RawAnswer */
   guint body_counter;
 
   /* Shared between threads, under lock */
@@ -76,6 +77,18 @@ typedef struct
   SoupServerMessage *msg;
   GSource *timeout;             /* NULL: stalled until the server stops */
 } StalledRequest;
+
+/* An answer written on a connection taken from libsoup: early, before
+ * the body is read (the connection then stays open), or a byte at a
+ * time */
+typedef struct
+{
+  SymblLocalServer *server;
+  GIOStream *stream;
+  gchar *text;
+  gsize written;
+  GSource *timer;               /* NULL: all of it at once */
+} RawAnswer;
 
 /* Recorded requests */
 
@@ -345,6 +358,102 @@ on_got_chunk (SoupServerMessage * msg, GBytes * chunk,
     drop_connection (request);
 }
 
+/* Raw answers */
+
+static void
+raw_answer_free (RawAnswer * raw)
+{
+  if (raw->timer) {
+    g_source_destroy (raw->timer);
+    g_source_unref (raw->timer);
+  }
+  g_io_stream_close (raw->stream, NULL, NULL);
+  g_object_unref (raw->stream);
+  g_free (raw->text);
+  g_free (raw);
+}
+
+static void
+raw_answer_done (RawAnswer * raw)
+{
+  raw->server->raw_answers = g_list_remove (raw->server->raw_answers, raw);
+  raw_answer_free (raw);
+}
+
+/* Writes the next byte, or what is left: FALSE once written or failed */
+static gboolean
+write_raw_answer (RawAnswer * raw)
+{
+  GOutputStream *output = g_io_stream_get_output_stream (raw->stream);
+  gsize length = strlen (raw->text) - raw->written;
+  gsize written = 0;
+
+  if (raw->timer)
+    length = MIN (length, 1);
+  if (!g_output_stream_write_all (output, raw->text + raw->written, length,
+          &written, NULL, NULL))
+    return FALSE;
+  raw->written += written;
+  return raw->written < strlen (raw->text);
+}
+
+static gboolean
+on_raw_answer_tick (gpointer user_data)
+{
+  RawAnswer *raw = user_data;
+
+  if (write_raw_answer (raw))
+    return G_SOURCE_CONTINUE;
+  g_clear_pointer (&raw->timer, g_source_unref);
+  raw_answer_done (raw);
+  return G_SOURCE_REMOVE;
+}
+
+/* Takes @request's connection from libsoup and writes the answer the API
+ * gave it (status and body, already set) on it: at once, or a byte every
+ * @interval_ms. Recorded now, as it starts. */
+static void
+answer_raw (SymblLocalRequest * request, guint interval_ms, gboolean keep_open)
+{
+  SymblLocalServer *server = request->server;
+  g_autoptr (SoupServerMessage) msg = g_object_ref (request->msg);
+  guint status = soup_server_message_get_status (msg);
+  const gchar *reply = request->record->reply ? request->record->reply : "";
+  RawAnswer *raw;
+  GIOStream *stream;
+
+  raw = g_new0 (RawAnswer, 1);
+  raw->server = server;
+  raw->text = g_strdup_printf ("HTTP/1.1 %u %s\r\nServer: symbl-local-server"
+      "\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+      "\r\nConnection: %s\r\n\r\n%s", status, soup_status_get_phrase (status),
+      strlen (reply), keep_open ? "keep-alive" : "close", reply);
+  finish_request (request, status);
+  /* From here @request may go with the message */
+  stream = soup_server_message_steal_connection (msg);
+  if (!stream) {
+    g_free (raw->text);
+    g_free (raw);
+    return;
+  }
+  raw->stream = stream;
+  server->raw_answers = g_list_prepend (server->raw_answers, raw);
+  if (interval_ms) {
+    raw->timer = g_timeout_source_new (interval_ms);
+    g_source_set_callback (raw->timer, on_raw_answer_tick, raw, NULL);
+    g_source_attach (raw->timer, server->context);
+  } else if (!write_raw_answer (raw) && !keep_open) {
+    raw_answer_done (raw);
+  }
+}
+
+static void
+close_raw_answers (SymblLocalServer * server)
+{
+  g_list_free_full (g_steal_pointer (&server->raw_answers),
+      (GDestroyNotify) raw_answer_free);
+}
+
 /* Stalls */
 
 static void
@@ -459,6 +568,24 @@ on_request_headers (SoupServer * soup, SoupServerMessage * msg,
   }
   g_mutex_unlock (&server->lock);
 
+  if (request->fault && request->fault->kind == SYMBL_FAULT_EARLY) {
+    g_autofree gchar *early = g_strdup_printf ("injected %u before the "
+        "body", request->fault->status);
+
+    symbl_local_request_refuse (request, request->fault->status, early);
+    answer_raw (request, 0, TRUE);
+    return;
+  }
+  if (request->fault && request->fault->kind == SYMBL_FAULT_NO_CONTINUE &&
+      (soup_message_headers_get_expectations
+          (soup_server_message_get_request_headers (msg)) &
+          SOUP_EXPECTATION_CONTINUE)) {
+    /* libsoup answers 100 by itself once this handler returns, unless
+     * the message is paused: it never is unpaused, and the body a client
+     * sends anyway is never read (docs/local-server.md) */
+    stall_request (request);
+    return;
+  }
   if (request->fault && fault_replaces_answer (request->fault)) {
     /* No checks, but keep what arrives as for any upload */
     if (request->route == SYMBL_LOCAL_ROUTE_UPLOAD &&
@@ -509,6 +636,12 @@ on_request_body (SoupServer * soup, SoupServerMessage * msg,
     case SYMBL_FAULT_STALL:
       stall_request (request);
       break;
+    case SYMBL_FAULT_TRICKLE:
+      symbl_local_request_answer (request);
+      answer_raw (request, request->fault->stall_ms, FALSE);
+      break;
+    case SYMBL_FAULT_EARLY:    /* answered at the headers */
+    case SYMBL_FAULT_NO_CONTINUE:
     case SYMBL_FAULT_JOB_FAILS:
       symbl_local_request_answer (request);
       break;
@@ -674,6 +807,7 @@ static void
 stop_serving (SymblLocalServer * server)
 {
   drop_stalled_requests (server);
+  close_raw_answers (server);
   if (server->accept_source) {
     g_source_destroy (server->accept_source);
     g_clear_pointer (&server->accept_source, g_source_unref);

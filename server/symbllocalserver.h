@@ -74,25 +74,34 @@ typedef enum
                                  * (malformed JSON, missing ids...) */
   SYMBL_FAULT_JOB_FAILS,        /* the job the request creates ends in
                                  * "failed" */
+  SYMBL_FAULT_NO_CONTINUE,      /* never answer "Expect: 100-continue":
+                                 * such a request stalls; one without
+                                 * the header is served as usual */
+  SYMBL_FAULT_EARLY,            /* answer status as soon as the headers
+                                 * are in, read no body, keep the
+                                 * connection open */
+  SYMBL_FAULT_TRICKLE,          /* send the usual answer one byte every
+                                 * stall_ms */
 } SymblFaultKind;
 
 typedef struct
 {
   SymblFaultKind kind;
   const gchar *path_prefix;
-  guint status;                 /* STATUS */
+  guint status;                 /* STATUS, EARLY */
   guint retry_after_s;          /* STATUS: 0 means no Retry-After header */
   const gchar *body;            /* STATUS, REPLY: NULL gives a JSON
                                  * {"message": ...} for STATUS */
   guint64 after_bytes;          /* DROP */
-  guint stall_ms;               /* STALL */
+  guint stall_ms;               /* STALL; TRICKLE: between bytes */
 } SymblFault;
 
 void symbl_local_server_add_fault (SymblLocalServer * server,
     const SymblFault * fault);
 /* Parses the text form used by the program's --fault option and by
  * POST /__local/faults, e.g. "status=503,count=2,path=/v1/process",
- * "drop=4096", "stall=0", "reply={}", "job-fails". */
+ * "drop=4096", "stall=0", "reply={}", "job-fails", "no-continue",
+ * "early=413", "trickle=500". */
 gboolean symbl_local_server_add_fault_text (SymblLocalServer * server,
     const gchar * text, GError ** error);
 

@@ -1348,6 +1348,8 @@ test_fault_text (Fixture * f, gconstpointer data)
     "retry-after=3", "status=503,retry-after=x", "count=0,drop=1",
     "count=2", "nonsense=1", "job-fails=1", "path=v1,drop=1",
     "stall=5,body=x", "drop=1,,count=2", "drop=-1",
+    "no-continue=1", "early=200", "early=600", "trickle=0",
+    "early=413,body=x", "no-continue,trickle=5",
   };
   g_autoptr (GBytes) wav = make_wav (100);
   g_autoptr (GBytes) body = credentials ("application",

@@ -13,6 +13,9 @@
 #define MAX_RESULT_SIZE (64 * 1024 * 1024)
 /* Enough of a non-JSON error body to tell what answered. */
 #define MAX_MESSAGE_CHARS 200
+/* Once an upload's body is out, its whole reply must come within this
+ * many times the (idle) timeout: a reply that trickles in never idles. */
+#define UPLOAD_REPLY_DEADLINE_FACTOR 2
 
 GQuark
 symbl_client_error_quark (void)
@@ -25,6 +28,7 @@ struct _SymblClient
   gchar *api_url;
   SoupSession *session;
   gboolean ssl_strict;
+  guint timeout_s;
 };
 
 static gboolean
@@ -147,6 +151,7 @@ symbl_client_new (const gchar * api_url, const SymblClientOptions * options,
     client->api_url[--length] = '\0';
 
   client->ssl_strict = options->ssl_strict;
+  client->timeout_s = options->timeout_s;
   client->session = soup_session_new_with_options ("user-agent",
       options->user_agent, "timeout", options->timeout_s, NULL);
 
@@ -257,11 +262,9 @@ symbl_client_describe (SymblClient * client, const SymblSubmission * submission)
 
 /* Retry-After is seconds or an HTTP date. */
 static gint
-parse_retry_after (SoupMessage * msg)
+parse_retry_after (SoupMessageHeaders * headers)
 {
-  const gchar *value =
-      soup_message_headers_get_one (soup_message_get_response_headers (msg),
-      "Retry-After");
+  const gchar *value = soup_message_headers_get_one (headers, "Retry-After");
   g_autoptr (GDateTime) when = NULL;
   g_autoptr (GDateTime) now = NULL;
   GTimeSpan wait;
@@ -279,6 +282,50 @@ parse_retry_after (SoupMessage * msg)
   now = g_date_time_new_now_utc ();
   wait = g_date_time_difference (when, now);
   return CLAMP (wait / G_TIME_SPAN_SECOND, 0, G_MAXINT);
+}
+
+/* Reason phrases libsoup 3.2 lacks: it names them "Unknown Error", and
+ * HTTP/2 carries none at all. */
+static const struct
+{
+  guint status;
+  const gchar *phrase;
+} missing_reason_phrases[] = {
+  {425, "Too Early"},
+  {428, "Precondition Required"},
+  {429, "Too Many Requests"},
+  {431, "Request Header Fields Too Large"},
+  {451, "Unavailable For Legal Reasons"},
+  {506, "Variant Also Negotiates"},
+  {508, "Loop Detected"},
+  {510, "Not Extended"},
+  {511, "Network Authentication Required"},
+};
+
+/* The standard reason phrase of @status, or the server's own. */
+static const gchar *
+reason_phrase (guint status, const gchar * server_phrase)
+{
+  const gchar *known = soup_status_get_phrase (status);
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (missing_reason_phrases); i++)
+    if (missing_reason_phrases[i].status == status)
+      return missing_reason_phrases[i].phrase;
+  if (!g_str_equal (known, "Unknown Error") || !server_phrase
+      || !*server_phrase)
+    return known;
+  return server_phrase;
+}
+
+/* The error of a status other than 2xx, with the API's own message. */
+static void
+set_status_error (GError ** error, guint status, const gchar * server_phrase,
+    const gchar * api_message)
+{
+  g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_HTTP_STATUS,
+      "HTTP %u %s%s%s", status, reason_phrase (status, server_phrase),
+      api_message ? ": " : "", api_message ? api_message : "");
 }
 
 static GBytes *
@@ -435,10 +482,230 @@ on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
   return TRUE;
 }
 
-static void
-on_wrote_body (SoupMessage * msg, gboolean * body_sent)
+/* An upload's connection, watched from a thread of its own. libsoup 3.2
+ * reads nothing until it has written the whole body: an answer sent
+ * while the body goes out (a 401 or 413 from a server that does not read
+ * the body) would wait for the idle timeout, and a reply that trickles in
+ * a byte at a time is never given up on. The watcher reads such an early
+ * answer itself and stops the request; once the body is out, it gives the
+ * reply a deadline. */
+typedef struct
 {
-  *body_sent = TRUE;
+  GMutex lock;
+  GCond cond;
+  GCancellable *request;        /* stops libsoup: the caller's cancel, an
+                                 * early answer or the deadline */
+  GCancellable *caller;
+  gulong caller_handler;
+  GCancellable *watching;       /* stops the watch for an early answer */
+  GIOStream *connection;
+  GThread *thread;
+  gint64 reply_deadline_us;     /* from the end of the body; 0: none */
+  guint64 body_written;         /* bytes of body libsoup wrote */
+  gboolean body_sent;
+  gboolean early_watch_over;
+  gboolean finished;
+  gboolean deadline_passed;
+  GByteArray *early_answer;     /* what came before the body was out */
+} UploadWatch;
+
+static void
+cancel_request (GCancellable * caller, GCancellable * request)
+{
+  g_cancellable_cancel (request);
+}
+
+static void
+upload_watch_init (UploadWatch * watch, GCancellable * caller, guint timeout_s)
+{
+  g_mutex_init (&watch->lock);
+  g_cond_init (&watch->cond);
+  watch->request = g_cancellable_new ();
+  watch->watching = g_cancellable_new ();
+  watch->reply_deadline_us = (gint64) timeout_s *UPLOAD_REPLY_DEADLINE_FACTOR
+      * G_USEC_PER_SEC;
+  if (caller) {
+    watch->caller = g_object_ref (caller);
+    watch->caller_handler = g_cancellable_connect (caller,
+        G_CALLBACK (cancel_request), watch->request, NULL);
+  }
+}
+
+/* The end of the headers and the whole body that Content-Length gives,
+ * or the most a reply may hold. */
+static gboolean
+early_answer_complete (GByteArray * answer)
+{
+  const gchar *data = (const gchar *) answer->data;
+  const gchar *end;
+  g_autoptr (SoupMessageHeaders) headers = NULL;
+  goffset body_length;
+
+  if (answer->len >= MAX_REPLY_SIZE)
+    return TRUE;
+  if (answer->len == 0 || !(end = g_strstr_len (data, answer->len, "\r\n\r\n")))
+    return FALSE;
+  headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  if (!soup_headers_parse_response (data, end + 2 - data, headers, NULL,
+          NULL, NULL))
+    return TRUE;
+  body_length = soup_message_headers_get_content_length (headers);
+  return answer->len >= (gsize) (end + 4 - data) + body_length;
+}
+
+/* Reads an answer that arrives while the body is still going out, into
+ * early_answer; nothing when the body went out first. An idle timeout on
+ * a quiet connection is no answer. */
+static void
+read_early_answer (UploadWatch * watch)
+{
+  GInputStream *input = g_io_stream_get_input_stream (watch->connection);
+  g_autoptr (GByteArray) answer = g_byte_array_new ();
+  guint8 chunk[8192];
+
+  while (!early_answer_complete (answer)) {
+    g_autoptr (GError) error = NULL;
+    gssize n = g_input_stream_read (input, chunk, sizeof chunk,
+        answer->len ? NULL : watch->watching, &error);
+
+    if (n < 0 && answer->len == 0 && g_error_matches (error, G_IO_ERROR,
+            G_IO_ERROR_TIMED_OUT))
+      continue;
+    if (n <= 0)
+      break;
+    g_byte_array_append (answer, chunk, MIN ((gsize) n,
+            MAX_REPLY_SIZE - answer->len));
+  }
+  if (answer->len > 0)
+    watch->early_answer = g_steal_pointer (&answer);
+}
+
+static gpointer
+watch_upload (gpointer data)
+{
+  UploadWatch *watch = data;
+  gint64 deadline;
+
+  read_early_answer (watch);
+  g_mutex_lock (&watch->lock);
+  watch->early_watch_over = TRUE;
+  g_cond_broadcast (&watch->cond);
+  if (watch->early_answer) {
+    g_mutex_unlock (&watch->lock);
+    g_cancellable_cancel (watch->request);
+    return NULL;
+  }
+  while (!watch->finished && !watch->body_sent)
+    g_cond_wait (&watch->cond, &watch->lock);
+  deadline = g_get_monotonic_time () + watch->reply_deadline_us;
+  while (!watch->finished && watch->reply_deadline_us
+      && !watch->deadline_passed)
+    watch->deadline_passed = !g_cond_wait_until (&watch->cond, &watch->lock,
+        deadline);
+  g_mutex_unlock (&watch->lock);
+  if (watch->deadline_passed)
+    g_cancellable_cancel (watch->request);
+  return NULL;
+}
+
+/* HTTP/1.1 only: libsoup 3.2 has no public call for it, but it offers
+ * "h2" in ALPN from a TLS connection that is ours to change before its
+ * handshake. */
+static void
+on_network_event (SoupMessage * msg, GSocketClientEvent event,
+    GIOStream * connection, UploadWatch * watch)
+{
+  static const gchar *const http1_only[] = { "http/1.1", NULL };
+
+  if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING
+      && G_IS_TLS_CONNECTION (connection))
+    g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (connection),
+        http1_only);
+  if (event == G_SOCKET_CLIENT_COMPLETE && !watch->connection)
+    watch->connection = g_object_ref (connection);
+}
+
+static void
+on_wrote_headers (SoupMessage * msg, UploadWatch * watch)
+{
+  if (watch->connection && !watch->thread)
+    watch->thread = g_thread_new ("symbl-upload-watch", watch_upload, watch);
+}
+
+static void
+on_wrote_body_bytes (SoupMessage * msg, guint chunk_size, UploadWatch * watch)
+{
+  watch->body_written += chunk_size;
+}
+
+/* The body is out: the reply is libsoup's to read, once the watcher no
+ * longer reads the connection (two readers would clash). */
+static void
+on_wrote_body (SoupMessage * msg, UploadWatch * watch)
+{
+  g_cancellable_cancel (watch->watching);
+  g_mutex_lock (&watch->lock);
+  watch->body_sent = TRUE;
+  g_cond_broadcast (&watch->cond);
+  while (watch->thread && !watch->early_watch_over)
+    g_cond_wait (&watch->cond, &watch->lock);
+  g_mutex_unlock (&watch->lock);
+}
+
+static void
+upload_watch_finish (UploadWatch * watch)
+{
+  g_mutex_lock (&watch->lock);
+  watch->finished = TRUE;
+  g_cond_broadcast (&watch->cond);
+  g_mutex_unlock (&watch->lock);
+  g_cancellable_cancel (watch->watching);
+  if (watch->thread)
+    g_thread_join (watch->thread);
+  if (watch->caller)
+    g_cancellable_disconnect (watch->caller, watch->caller_handler);
+  g_clear_object (&watch->caller);
+  g_clear_object (&watch->request);
+  g_clear_object (&watch->watching);
+  g_clear_object (&watch->connection);
+  g_mutex_clear (&watch->lock);
+  g_cond_clear (&watch->cond);
+}
+
+/* The answer the watcher read before the body was out: its status,
+ * Retry-After and message into @response, and for a 2xx its body. */
+static GBytes *
+take_early_answer (GByteArray * answer, gboolean body_complete,
+    SymblResponse * response, GError ** error)
+{
+  const gchar *data = (const gchar *) answer->data;
+  const gchar *end = g_strstr_len (data, answer->len, "\r\n\r\n");
+  g_autoptr (SoupMessageHeaders) headers =
+      soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autofree gchar *server_phrase = NULL;
+  gsize body_offset, body_length;
+  guint status;
+
+  if (!end || !soup_headers_parse_response (data, end + 2 - data, headers,
+          NULL, &status, &server_phrase)) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+        "the server answered before the whole recording was sent, with "
+        "something that is not an HTTP answer");
+    return NULL;
+  }
+  body_offset = end + 4 - data;
+  body_length = answer->len - body_offset;
+  response->status = status;
+  response->retry_after_s = parse_retry_after (headers);
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return g_bytes_new (data + body_offset, body_length);
+  response->api_message = symbl_client_reply_message (data + body_offset,
+      body_length);
+  set_status_error (error, status, server_phrase, response->api_message);
+  /* Otherwise an answer that merely beat libsoup's own "wrote-body" */
+  if (!body_complete)
+    g_prefix_error (error, "answered before the whole recording was sent: ");
+  return NULL;
 }
 
 /* A request to the API: no redirects (an upload's body cannot be sent
@@ -482,7 +749,8 @@ send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
   /* Known from the status line, even if the body then breaks off. */
   status = soup_message_get_status (msg);
   response->status = status;
-  response->retry_after_s = parse_retry_after (msg);
+  response->retry_after_s =
+      parse_retry_after (soup_message_get_response_headers (msg));
   reply = read_reply (reply_stream, max_reply, cancellable, error);
   if (!reply)
     return NULL;
@@ -492,10 +760,30 @@ send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
 
   data = g_bytes_get_data (reply, &length);
   response->api_message = symbl_client_reply_message (data, length);
-  g_set_error (error, SYMBL_CLIENT_ERROR, SYMBL_CLIENT_ERROR_HTTP_STATUS,
-      "HTTP %u %s%s%s", status, soup_message_get_reason_phrase (msg),
-      response->api_message ? ": " : "",
-      response->api_message ? response->api_message : "");
+  set_status_error (error, status, soup_message_get_reason_phrase (msg),
+      response->api_message);
+  return NULL;
+}
+
+/* What the watcher saw replaces what libsoup made of the stopped
+ * request; the caller's own cancel stays a cancel. */
+static GBytes *
+upload_watch_outcome (UploadWatch * watch, GBytes * reply, guint timeout_s,
+    guint64 body_size, SymblResponse * response, GCancellable * caller,
+    GError ** error)
+{
+  if (g_cancellable_is_cancelled (caller)
+      || !(watch->early_answer || watch->deadline_passed))
+    return reply;
+  g_clear_pointer (&reply, g_bytes_unref);
+  g_clear_error (error);
+  symbl_response_clear (response);
+  if (watch->early_answer)
+    return take_early_answer (watch->early_answer,
+        watch->body_written >= body_size, response, error);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      "no complete reply within %u s of sending the whole recording "
+      "(twice the timeout)", timeout_s * UPLOAD_REPLY_DEADLINE_FACTOR);
   return NULL;
 }
 
@@ -511,7 +799,7 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
   g_autofree gchar *endpoint = symbl_client_describe (client, submission);
   g_autofree gchar *url = NULL;
   Progress progress = { progress_func, progress_data, 0, submission->size };
-  gboolean body_sent = FALSE;
+  UploadWatch watch = { 0, };
   const gchar *data;
   gsize length;
 
@@ -526,19 +814,34 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
     url = g_strdup (endpoint);
   msg = new_message (client, submission->conversation_id ? "PUT" : "POST",
       url, submission->token);
-  /* A refused token or format is answered before the body goes out. */
-  soup_message_headers_set_expectations (soup_message_get_request_headers
-      (msg), SOUP_EXPECTATION_CONTINUE);
+  /* No "Expect: 100-continue": libsoup 3.2 waits for the 100 with no
+   * fallback, so a front end that ignores the header would stall every
+   * attempt until the timeout. An early refusal is read by the watcher.
+   * A connection of its own, so that the watcher sees it, over HTTP/1.1
+   * (docs/reliability.md). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
   soup_message_set_request_body (msg, submission->content_type,
       G_INPUT_STREAM (body), submission->size);
   if (progress_func)
     g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
         &progress);
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &body_sent);
+  upload_watch_init (&watch, cancellable, client->timeout_s);
+  g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event),
+      &watch);
+  g_signal_connect (msg, "wrote-headers", G_CALLBACK (on_wrote_headers),
+      &watch);
+  g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_bytes),
+      &watch);
+  g_signal_connect (msg, "wrote-body", G_CALLBACK (on_wrote_body), &watch);
 
-  reply = send_message (client, msg, MAX_REPLY_SIZE, response, cancellable,
+  reply = send_message (client, msg, MAX_REPLY_SIZE, response, watch.request,
       error);
-  response->body_sent = body_sent;
+  upload_watch_finish (&watch);
+  reply = upload_watch_outcome (&watch, reply, client->timeout_s,
+      submission->size, response, cancellable, error);
+  response->body_sent = watch.body_sent || (submission->size > 0
+      && watch.body_written >= submission->size);
+  g_clear_pointer (&watch.early_answer, g_byte_array_unref);
   if (!reply)
     return FALSE;
   data = g_bytes_get_data (reply, &length);

@@ -257,6 +257,8 @@ GST_START_TEST (test_queue_timeout_keeps_the_recording_ready)
   messages = record_collecting (5, "queue-timeout=1", GST_MESSAGE_PROGRESS);
   error = symbl_test_expect_error (messages,
       "job slots at Symbl stayed full for 1 s (queue-timeout)");
+  /* libsoup 3.2 calls it "Unknown Error". */
+  symbl_test_expect_error (messages, "HTTP 429 Too Many Requests: ");
   fail_unless (g_get_monotonic_time () - start >= G_USEC_PER_SEC);
   fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
@@ -328,6 +330,94 @@ GST_START_TEST (test_stall_after_the_body_is_not_resent)
   fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
 
+  gst_message_parse_error_details (error, &details);
+  state = manifest_state (gst_structure_get_string (details, "spool-location"));
+  fail_unless_equals_string (state, "sent-no-reply");
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Seconds since @start, as the monotonic clock counts them. */
+static gdouble
+seconds_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / (gdouble) G_USEC_PER_SEC;
+}
+
+/* A front end that ignores "Expect: 100-continue" (RFC 9110 allows it)
+ * would stall an upload that waits for the 100 until the timeout. Not a
+ * performance bound: the stall would take the whole 30 s timeout. */
+GST_START_TEST (test_no_100_continue_does_not_stall)
+{
+  gint64 start = g_get_monotonic_time ();
+  GList *messages;
+
+  add_fault ("no-continue");
+  messages = record_tenths (100, "timeout=30");
+  fail_unless (seconds_since (start) < 10, "waited %.1f s", seconds_since
+      (start));
+  expect_success_with_identical_bodies (messages);
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* A refusal that comes while the body goes out (the server reads no more
+ * of it and keeps the connection open) is reported at once, not after
+ * the timeout, and the recording is kept. Ten minutes, 19 MB, is more
+ * than loopback's socket buffers hold. */
+GST_START_TEST (test_refusal_before_the_body_is_reported_at_once)
+{
+  gint64 start = g_get_monotonic_time ();
+  GList *messages;
+  GstMessage *error;
+  const GstStructure *details;
+  g_autofree gchar *state = NULL;
+
+  add_fault ("early=413");
+  messages = record_tenths (6000, "timeout=30");
+  fail_unless (seconds_since (start) < 10, "waited %.1f s", seconds_since
+      (start));
+  error = symbl_test_expect_error (messages,
+      "HTTP 413 Request Entity Too Large: injected 413 before the body");
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  gst_message_parse_error_details (error, &details);
+  fail_unless (g_file_test (gst_structure_get_string (details,
+              "spool-location"), G_FILE_TEST_IS_REGULAR));
+  state = manifest_state (gst_structure_get_string (details, "spool-location"));
+  fail_unless_equals_string (state, "failed");
+
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* A reply that trickles in never idles long enough for the timeout: the
+ * attempt still ends, twice the timeout after the body went out. Symbl
+ * may have made a job: it is not sent again. */
+GST_START_TEST (test_trickling_reply_has_a_deadline)
+{
+  gint64 start = g_get_monotonic_time ();
+  GList *messages;
+  GstMessage *error;
+  const GstStructure *details;
+  g_autofree gchar *state = NULL;
+
+  add_fault ("trickle=500");
+  messages = record ("timeout=2");
+  fail_unless (seconds_since (start) < 10, "waited %.1f s", seconds_since
+      (start));
+  error = symbl_test_expect_error (messages, "Symbl may have created a job");
+  symbl_test_expect_error (messages,
+      "no complete reply within 4 s of sending the whole recording");
+  g_ptr_array_unref (symbl_test_requests (&t, 1));
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   gst_message_parse_error_details (error, &details);
   state = manifest_state (gst_structure_get_string (details, "spool-location"));
   fail_unless_equals_string (state, "sent-no-reply");
@@ -975,6 +1065,9 @@ reliability_suite (void)
   tcase_add_test (tc, test_connection_dropped_mid_body);
   tcase_add_test (tc, test_stall_after_the_body_is_not_resent);
   tcase_add_test (tc, test_400_is_not_retried);
+  tcase_add_test (tc, test_no_100_continue_does_not_stall);
+  tcase_add_test (tc, test_refusal_before_the_body_is_reported_at_once);
+  tcase_add_test (tc, test_trickling_reply_has_a_deadline);
   tcase_add_test (tc, test_malformed_reply_is_not_retried);
   tcase_add_test (tc, test_retries_run_out);
   tcase_add_test (tc, test_stop_during_backoff);
