@@ -344,13 +344,25 @@ GST_START_TEST (test_cancel_a_stalled_video_upload)
   GstElement *pipeline = symbl_test_pipeline ("symblsink name=s %s "
       VIDEO_3S AUDIO_3S, props);
   GstBus *bus = gst_element_get_bus (pipeline);
-  GstMessage *warning;
+  GstMessage *warning, *progress;
   const GstStructure *details;
   gint64 start;
 
   fail_unless (symbl_local_server_add_fault_text (t.server, "stall=0", NULL));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  g_usleep (symbl_test_us (2 * G_USEC_PER_SEC));
+  /* However long x264 takes on a busy machine: until the upload began. */
+  while ((progress = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+              GST_MESSAGE_PROGRESS))) {
+    GstProgressType type;
+    g_autofree gchar *code = NULL;
+    g_autofree gchar *text = NULL;
+
+    gst_message_parse_progress (progress, &type, &code, &text);
+    gst_message_unref (progress);
+    if (type == GST_PROGRESS_TYPE_START && g_str_equal (code, "upload"))
+      break;
+  }
+  g_usleep (symbl_test_us (G_USEC_PER_SEC / 5));
 
   start = g_get_monotonic_time ();
   gst_element_set_state (pipeline, GST_STATE_READY);

@@ -44,7 +44,7 @@ fi | tar -xf - -C "$work/gst-symbl"
 echo "dpkg-buildpackage -us -uc -b (log: build.log on failure)..."
 (cd "$work/gst-symbl" && dpkg-buildpackage -us -uc -b) >"$work/build.log" \
   2>&1 || {
-  tail -n 150 "$work/build.log" >&2
+  tail -n 400 "$work/build.log" >&2
   fail "dpkg-buildpackage"
 }
 deb=$(ls "$work"/gstreamer1.0-symbl_*.deb)
