@@ -47,6 +47,7 @@ typedef struct
   gchar *deferred_message;
   gint body_fd;                 /* the upload's body file, or -1 */
   gboolean body_write_failed;
+  gboolean held;                /* a hold fault stopped reading it */
   GByteArray *small_body;       /* the body of any other endpoint */
   guint8 head[SYMBL_LOCAL_MEDIA_HEAD_SIZE];
 } SymblLocalRequest;

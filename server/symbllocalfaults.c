@@ -9,6 +9,7 @@
  *   no-continue                              never answer 100 Continue
  *   early=N                                  answer N before the body
  *   trickle=MS                               answer a byte every MS ms
+ *   hold=BYTES                               read BYTES of body, then stop
  * plus path=PREFIX and count=N in any position before body=/reply=.
  */
 #include "symbllocalfaults.h"
@@ -78,7 +79,7 @@ set_kind (FaultParse * parse, SymblFaultKind kind, GError ** error)
 {
   if (parse->have_kind)
     return fault_error (error, "fault: give exactly one of status=, drop=, "
-        "stall=, reply=, job-fails, no-continue, early= and trickle=");
+        "stall=, reply=, job-fails, no-continue, early=, trickle= and hold=");
   parse->have_kind = TRUE;
   parse->fault->kind = kind;
   return TRUE;
@@ -141,6 +142,11 @@ parse_item (FaultParse * parse, const gchar * key, const gchar * value,
         !set_kind (parse, SYMBL_FAULT_DROP, error))
       return FALSE;
     fault->after_bytes = number;
+  } else if (g_str_equal (key, "hold")) {
+    if (!parse_number (key, value, 0, G_MAXUINT64, &number, error) ||
+        !set_kind (parse, SYMBL_FAULT_HOLD, error))
+      return FALSE;
+    fault->after_bytes = number;
   } else if (g_str_equal (key, "stall")) {
     if (!parse_number (key, value, 0, G_MAXUINT, &number, error) ||
         !set_kind (parse, SYMBL_FAULT_STALL, error))
@@ -161,7 +167,7 @@ parse_item (FaultParse * parse, const gchar * key, const gchar * value,
   } else {
     return fault_error (error, "fault: unknown key \"%s\" (known: status, "
         "retry-after, body, drop, stall, reply, job-fails, no-continue, "
-        "early, trickle, path, count)", key);
+        "early, trickle, hold, path, count)", key);
   }
   return TRUE;
 }
@@ -202,7 +208,7 @@ symbl_fault_parse (const gchar * text, guint * count, GError ** error)
 
   if (!parse.have_kind) {
     fault_error (error, "fault: needs one of status=, drop=, stall=, reply=, "
-        "job-fails, no-continue, early= and trickle=");
+        "job-fails, no-continue, early=, trickle= and hold=");
     return NULL;
   }
   if (parse.have_status_option && fault->kind != SYMBL_FAULT_STATUS) {

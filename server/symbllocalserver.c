@@ -356,6 +356,14 @@ on_got_chunk (SoupServerMessage * msg, GBytes * chunk,
   keep_body_bytes (request, data, length);
   if (drop_now)
     drop_connection (request);
+  else if (request->fault && request->fault->kind == SYMBL_FAULT_HOLD
+      && request->record->body_length >= request->fault->after_bytes
+      && !request->held) {
+    /* Read no more: the client's writes fill the socket's buffers and
+     * wait there, until the connection goes. */
+    request->held = TRUE;
+    soup_server_message_pause (msg);
+  }
 }
 
 /* Raw answers */
@@ -634,6 +642,7 @@ on_request_body (SoupServer * soup, SoupServerMessage * msg,
       drop_connection (request);
       break;
     case SYMBL_FAULT_STALL:
+    case SYMBL_FAULT_HOLD:     /* the body was shorter than the hold */
       stall_request (request);
       break;
     case SYMBL_FAULT_TRICKLE:

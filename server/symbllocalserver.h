@@ -82,6 +82,10 @@ typedef enum
                                  * connection open */
   SYMBL_FAULT_TRICKLE,          /* send the usual answer one byte every
                                  * stall_ms */
+  SYMBL_FAULT_HOLD,             /* read after_bytes bytes of request body,
+                                 * then read no more and answer nothing:
+                                 * the client stays in the middle of its
+                                 * upload */
 } SymblFaultKind;
 
 typedef struct

@@ -50,6 +50,7 @@ on_first_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (user_data);
 
+  GST_DEBUG_OBJECT (self, "segment %u begins: %s", self->index, self->path);
   post_segment (self, GST_SYMBL_SEGMENT_STARTED, self->path,
       GST_CLOCK_TIME_NONE, FALSE);
   return GST_PAD_PROBE_REMOVE;
@@ -79,9 +80,13 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
     return FALSE;
   name = g_strdup_printf ("file%u", self->index);
   self->filesink = gst_element_factory_make ("filesink", name);
-  /* Added while playing, it must not ask the pipeline to preroll again. */
+  /* Added while playing, it must not ask the pipeline to preroll again.
+   * What reaches it is written at once: the segmenter already sends
+   * seconds at a time, and a crash must find them on disk. */
   g_object_set (self->filesink, "location", self->path, "sync", FALSE,
       "async", FALSE, NULL);
+  gst_util_set_object_arg (G_OBJECT (self->filesink), "buffer-mode",
+      "unbuffered");
 
   gst_bin_add_many (GST_BIN (self), self->encoder, self->filesink, NULL);
   gst_object_unref (self->encoder);     /* the bin holds it */

@@ -48,28 +48,54 @@ outbox (gchar ** out, const gchar * first, ...)
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
-/* gst-launch-1.0 recording live audio into symblsink in a process of its
- * own, killed with SIGKILL after @ms milliseconds (stretched for slow
- * runs); returns how long it ran, in ns. */
+typedef gboolean (*Condition) (void);
+
+/* gst-launch-1.0 running @line (its sink gets the test's properties) in a
+ * process of its own, killed with SIGKILL once @ready says so (or after
+ * 60 s: the test then fails), as a crash would. */
+static void
+launch_and_kill (const gchar * line, Condition ready)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  g_autofree gchar *command = g_strdup_printf ("gst-launch-1.0 -q %s %s",
+      line, props);
+  gint64 end = g_get_monotonic_time () + symbl_test_us (60 * G_USEC_PER_SEC);
+  g_auto (GStrv) argv = NULL;
+  g_auto (GStrv) envp = child_env ();
+  gboolean killed_in_time;
+  GPid pid;
+
+  fail_unless (g_shell_parse_argv (command, NULL, &argv, NULL));
+  fail_unless (g_spawn_async (NULL, argv, envp, G_SPAWN_SEARCH_PATH |
+          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL));
+  while (!ready () && g_get_monotonic_time () < end)
+    g_usleep (20 * 1000);
+  killed_in_time = g_get_monotonic_time () < end;
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+  fail_unless (killed_in_time, "the moment to kill never came: %s", line);
+}
+
+static gint64 kill_at;
+
+static gboolean
+time_is_up (void)
+{
+  return g_get_monotonic_time () >= kill_at;
+}
+
+/* gst-launch-1.0 recording live audio into symblsink, killed with SIGKILL
+ * after @ms milliseconds (stretched for slow runs); returns how long it
+ * ran, in ns. */
 static GstClockTime
 record_and_kill (const gchar * sink, guint ms)
 {
-  g_autofree gchar *props = symbl_test_sink_props (&t);
-  g_autofree gchar *line = g_strdup_printf ("gst-launch-1.0 -q audiotestsrc "
-      "is-live=true samplesperbuffer=160 ! audio/x-raw,rate=16000,channels=1 "
-      "! %s %s", sink, props);
-  g_auto (GStrv) argv = NULL;
-  g_auto (GStrv) envp = child_env ();
-  GPid pid;
-  gint status;
+  g_autofree gchar *line = g_strdup_printf ("audiotestsrc is-live=true "
+      "samplesperbuffer=160 ! audio/x-raw,rate=16000,channels=1 ! %s", sink);
 
-  fail_unless (g_shell_parse_argv (line, NULL, &argv, NULL));
-  fail_unless (g_spawn_async (NULL, argv, envp, G_SPAWN_SEARCH_PATH |
-          G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, NULL));
-  g_usleep (symbl_test_us (ms * 1000));
-  kill (pid, SIGKILL);
-  waitpid (pid, &status, 0);
-  g_spawn_close_pid (pid);
+  kill_at = g_get_monotonic_time () + symbl_test_us (ms * 1000);
+  launch_and_kill (line, time_is_up);
   return symbl_test_us (ms * 1000) * GST_USECOND;
 }
 
@@ -344,6 +370,150 @@ GST_START_TEST (test_stopping_never_waits_for_a_resumed_upload)
 
 GST_END_TEST;
 
+/* The requests of @requests answered with @status. */
+static guint
+count_status (GPtrArray * requests, guint status)
+{
+  guint i, n = 0;
+
+  for (i = 0; i < requests->len; i++)
+    n += ((SymblRecordedRequest *) g_ptr_array_index (requests, i))->status ==
+        status;
+  return n;
+}
+
+/* The manifests hold @state. */
+static gboolean
+a_manifest_says (const gchar * state)
+{
+  g_autoptr (GPtrArray) found = manifests ();
+  guint i;
+
+  for (i = 0; i < found->len; i++)
+    if (g_strcmp0 (member (found->pdata[i], "state"), state) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gint64 upload_seen_at;
+
+/* An upload has been under way for a moment: its body is flowing. */
+static gboolean
+upload_under_way (void)
+{
+  if (!upload_seen_at && symbl_local_server_get_peak_uploads (t.server) > 0)
+    upload_seen_at = g_get_monotonic_time ();
+  return upload_seen_at
+      && g_get_monotonic_time () - upload_seen_at > G_USEC_PER_SEC / 5;
+}
+
+/* Killed in the middle of an upload (the server reads the first megabyte
+ * of 19, then no more): no job can exist, and send sends it, once. */
+GST_START_TEST (test_a_kill_in_the_middle_of_an_upload)
+{
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *listed = NULL;
+  g_autofree gchar *sent = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, "hold=1000000",
+          NULL));
+  upload_seen_at = 0;
+  launch_and_kill ("audiotestsrc num-buffers=600 samplesperbuffer=16000 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink", upload_under_way);
+
+  fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
+  fail_unless (strstr (listed, "\tsending\t1 attempt") != NULL, "%s", listed);
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+  requests = symbl_local_server_get_requests (t.server);
+  fail_unless_equals_int (count_status (requests, 201), 1);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+}
+
+GST_END_TEST;
+
+static gboolean
+body_sent (void)
+{
+  return a_manifest_says ("sent-no-reply");
+}
+
+/* Killed after the whole body went out, waiting for the reply: Symbl may
+ * have a job, so send leaves it. */
+GST_START_TEST (test_a_kill_while_waiting_for_the_reply)
+{
+  g_autofree gchar *listed = NULL;
+  g_autofree gchar *sent = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, "stall=0", NULL));
+  launch_and_kill ("audiotestsrc num-buffers=5 samplesperbuffer=1600 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink", body_sent);
+  /* What the server holds, stalled, is never answered. */
+  symbl_local_server_clear_requests (t.server);
+
+  fail_unless_equals_int (outbox (&listed, "list", NULL), 0);
+  fail_unless (strstr (listed, "\tsent-no-reply\t") != NULL, "%s", listed);
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 1);
+}
+
+GST_END_TEST;
+
+/* Segment 0 is uploaded (and its manifest gone) and segment 1 is being
+ * recorded. */
+static gboolean
+between_segments (void)
+{
+  g_autoptr (GPtrArray) found = manifests ();
+  gboolean first = FALSE, second = FALSE;
+  guint i;
+
+  for (i = 0; i < found->len; i++) {
+    gint64 index = json_object_get_int_member (json_node_get_object
+        (found->pdata[i]), "segment-index");
+
+    first |= index == 0;
+    second |= index == 1;
+  }
+  return second && !first;
+}
+
+/* Killed between two segments of a meeting: the one being recorded goes
+ * later, appended to the conversation that segment 0 got. (With 6 s
+ * segments, segment 1 is on disk from about 8 s: the segmenter holds up
+ * to 4 s to find a quiet moment, docs/reliability.md.) */
+GST_START_TEST (test_a_kill_between_two_segments)
+{
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autofree gchar *sent = NULL;
+  g_autofree gchar *put_path = NULL;
+  SymblRecordedRequest *created, *appended;
+  g_autoptr (JsonNode) reply = NULL;
+
+  launch_and_kill ("audiotestsrc is-live=true samplesperbuffer=1600 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink segment-duration=6",
+      between_segments);
+  before = symbl_local_server_get_requests (t.server);
+  created = g_ptr_array_index (before, 0);
+  fail_unless_equals_string (created->method, "POST");
+
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+  all = symbl_local_server_get_requests (t.server);
+  fail_unless (all->len >= 2, "%s", sent);
+  appended = g_ptr_array_index (all, all->len - 1);
+  reply = json_from_string (created->reply, NULL);
+  put_path = g_strdup_printf ("/v1/process/audio/%s",
+      json_object_get_string_member (json_node_get_object (reply),
+          "conversationId"));
+  fail_unless_equals_string (appended->method, "PUT");
+  fail_unless_equals_string (appended->path, put_path);
+  fail_unless_equals_int (appended->status, 201);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 outbox_suite (void)
 {
@@ -358,6 +528,9 @@ outbox_suite (void)
   tcase_add_test (tc, test_no_secret_in_a_manifest);
   tcase_add_test (tc, test_resume_pending_from_ready);
   tcase_add_test (tc, test_stopping_never_waits_for_a_resumed_upload);
+  tcase_add_test (tc, test_a_kill_in_the_middle_of_an_upload);
+  tcase_add_test (tc, test_a_kill_while_waiting_for_the_reply);
+  tcase_add_test (tc, test_a_kill_between_two_segments);
   return s;
 }
 
