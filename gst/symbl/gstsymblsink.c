@@ -99,7 +99,7 @@ struct _GstSymblSink
   gboolean segmenting;          /* READY and up */
   SymblUpload *segment_upload;  /* READY and up, when segmenting */
   SymblReport report;
-  SymblResumer *resumer;
+  SymblBackground *background;  /* READY and up, when segmenting */
   GCancellable *cancellable;    /* PAUSED and up: following the last job */
   GMutex queue_lock;
   SymblUploadQueue *queue;      /* queue_lock: from the first segment */
@@ -888,9 +888,8 @@ prepare_uploads (GstSymblSink * self)
   self->segment_upload = symbl_report_prepare (GST_ELEMENT (self), &settings);
   if (self->segment_upload) {
     symbl_report_init (&self->report, GST_ELEMENT (self), self->segment_upload);
-    if (settings.resume_pending)
-      self->resumer = symbl_resumer_start (GST_ELEMENT (self),
-          self->segment_upload);
+    self->background = symbl_background_start (GST_ELEMENT (self),
+        self->segment_upload, settings.resume_pending);
   }
   symbl_settings_clear (&settings);
   return self->segment_upload != NULL;
@@ -931,7 +930,7 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     g_clear_object (&self->cancellable);
   }
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
-    g_clear_pointer (&self->resumer, symbl_resumer_stop);
+    g_clear_pointer (&self->background, symbl_background_stop);
     g_clear_pointer (&self->segment_upload, symbl_upload_free);
   }
   return ret;

@@ -62,7 +62,7 @@ struct _GstSymblUploadSink
   GstEvent *stream_info;        /* the last symbl-stream-info, if any */
   SymblReport report;           /* what the upload posts */
 
-  SymblResumer *resumer;        /* resume-pending, READY and up */
+  SymblBackground *background;  /* READY and up */
 
   GMutex cancel_lock;
   GCancellable *cancellable;    /* cancel_lock; replaced by unlock_stop */
@@ -96,8 +96,8 @@ prepare_upload (GstSymblUploadSink * self)
   self->upload = symbl_report_prepare (GST_ELEMENT (self), &settings);
   if (self->upload) {
     symbl_report_init (&self->report, GST_ELEMENT (self), self->upload);
-    if (settings.resume_pending)
-      self->resumer = symbl_resumer_start (GST_ELEMENT (self), self->upload);
+    self->background = symbl_background_start (GST_ELEMENT (self),
+        self->upload, settings.resume_pending);
   }
   symbl_settings_clear (&settings);
   return self->upload != NULL;
@@ -180,7 +180,7 @@ gst_symbl_upload_sink_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
     keep_unfinished (self);
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
-    g_clear_pointer (&self->resumer, symbl_resumer_stop);
+    g_clear_pointer (&self->background, symbl_background_stop);
     g_clear_pointer (&self->upload, symbl_upload_free);
   }
   return ret;

@@ -732,6 +732,43 @@ new_message (SymblClient * client, const gchar * method, const gchar * url,
 /* Sends @msg and reads at most @max_reply bytes of its reply into @response
  * (status, Retry-After) and the result. A status other than 2xx is an
  * error carrying the API's own message. */
+/* GIO says "Unacceptable TLS certificate"; the user needs to know why,
+ * and what to do about the commonest reason. */
+static void
+explain_certificate (GTlsCertificateFlags flags, GError ** error)
+{
+  const gchar *why;
+  gchar *text;
+
+  if (!error || !*error || !g_error_matches (*error, G_TLS_ERROR,
+          G_TLS_ERROR_BAD_CERTIFICATE) || !flags)
+    return;
+  if (flags & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    why = "it was issued by an authority this machine does not trust (for "
+        "a server of your own, give its CA in ssl-ca-file)";
+  else if (flags & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    why = "it is for another host name than api-url's";
+  else if (flags & (G_TLS_CERTIFICATE_EXPIRED |
+          G_TLS_CERTIFICATE_NOT_ACTIVATED))
+    why = "it has expired, or is not valid yet (is this machine's clock "
+        "right?)";
+  else if (flags & G_TLS_CERTIFICATE_REVOKED)
+    why = "it was revoked";
+  else
+    why = "it is unusable";
+  text = g_strdup_printf ("%s: the server's certificate was refused: %s",
+      (*error)->message, why);
+  g_free ((*error)->message);
+  (*error)->message = text;
+}
+
+static void
+explain_tls_error (SoupMessage * msg, GError ** error)
+{
+  explain_certificate (soup_message_get_tls_peer_certificate_errors (msg),
+      error);
+}
+
 static GBytes *
 send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
     SymblResponse * response, GCancellable * cancellable, GError ** error)
@@ -744,8 +781,10 @@ send_message (SymblClient * client, SoupMessage * msg, gsize max_reply,
 
   symbl_response_clear (response);
   reply_stream = soup_session_send (client->session, msg, cancellable, error);
-  if (!reply_stream)
+  if (!reply_stream) {
+    explain_tls_error (msg, error);
     return NULL;
+  }
   /* Known from the status line, even if the body then breaks off. */
   status = soup_message_get_status (msg);
   response->status = status;
@@ -1000,4 +1039,60 @@ symbl_client_get_trackers_detected (SymblClient * client, const gchar * token,
   data = g_bytes_get_data (reply, &length);
   *trackers = g_strstrip (g_strndup (data, length));
   return TRUE;
+}
+
+/* Hands the connection's TLS check what the session's would have. */
+static void
+on_probe_event (GSocketClient * socket_client, GSocketClientEvent event,
+    GSocketConnectable * connectable, GIOStream * connection,
+    gpointer user_data)
+{
+  SymblClient *client = user_data;
+
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING
+      || !G_IS_TLS_CLIENT_CONNECTION (connection))
+    return;
+  if (soup_session_get_tls_database (client->session))
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection),
+        soup_session_get_tls_database (client->session));
+  g_object_set_data_full (G_OBJECT (socket_client), "symbl-tls",
+      g_object_ref (connection), g_object_unref);
+}
+
+gboolean
+symbl_client_probe (SymblClient * client, GCancellable * cancellable,
+    GError ** error)
+{
+  g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr (GUri) uri = g_uri_parse (client->api_url, G_URI_FLAGS_NONE,
+      NULL);
+  gboolean https = g_str_equal (g_uri_get_scheme (uri), "https");
+  GProxyResolver *proxies = soup_session_get_proxy_resolver (client->session);
+  g_autoptr (GSocketConnection) connection = NULL;
+  GTlsConnection *tls;
+
+  g_socket_client_set_timeout (socket_client, client->timeout_s);
+  g_socket_client_set_enable_proxy (socket_client, proxies != NULL);
+  if (proxies)
+    g_socket_client_set_proxy_resolver (socket_client, proxies);
+  if (https) {
+    g_socket_client_set_tls (socket_client, TRUE);
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+        g_socket_client_set_tls_validation_flags (socket_client,
+        client->ssl_strict ? G_TLS_CERTIFICATE_VALIDATE_ALL : 0);
+    G_GNUC_END_IGNORE_DEPRECATIONS
+  }
+  g_signal_connect (socket_client, "event", G_CALLBACK (on_probe_event),
+      client);
+  connection = g_socket_client_connect_to_uri (socket_client,
+      client->api_url, https ? 443 : 80, cancellable, error);
+  if (connection) {
+    g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    return TRUE;
+  }
+  tls = g_object_get_data (G_OBJECT (socket_client), "symbl-tls");
+  if (tls)
+    explain_certificate (g_tls_connection_get_peer_certificate_errors (tls),
+        error);
+  return FALSE;
 }

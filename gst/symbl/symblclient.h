@@ -122,6 +122,12 @@ gboolean symbl_client_get_trackers_detected (SymblClient * client,
     const gchar * token, const gchar * conversation_id, gchar ** trackers,
     SymblResponse * response, GCancellable * cancellable, GError ** error);
 
+/* Whether the API can be reached: its name resolved, a connection made
+ * (through the proxy, if any) and, for https, its certificate taken. No
+ * request is sent. */
+gboolean symbl_client_probe (SymblClient * client, GCancellable * cancellable,
+    GError ** error);
+
 /* The URL a submission goes to, without its query: for messages. */
 gchar *symbl_client_describe (SymblClient * client,
     const SymblSubmission * submission);

@@ -325,10 +325,11 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
   return ok;
 }
 
-struct _SymblResumer
+struct _SymblBackground
 {
   GstElement *element;
   SymblUpload *upload;
+  gboolean resume;
   GCancellable *cancellable;
   GThread *thread;
 };
@@ -338,29 +339,30 @@ struct _SymblResumer
 static SymblUpload *
 resume_uploader (const gchar * api_url, gpointer user_data, gchar ** why)
 {
-  SymblResumer *resumer = user_data;
+  SymblBackground *background = user_data;
 
-  return g_strcmp0 (api_url, symbl_upload_get_api_url (resumer->upload)) ==
-      0 ? resumer->upload : NULL;
+  return g_strcmp0 (api_url,
+      symbl_upload_get_api_url (background->upload)) == 0 ?
+      background->upload : NULL;
 }
 
 static void
 on_resumed (const SymblOutboxEntry * entry, const SymblJobIds * ids,
     gpointer user_data)
 {
-  SymblResumer *resumer = user_data;
+  SymblBackground *background = user_data;
   const SymblMediaFormat *format =
       symbl_media_format_from_file (entry->recording, NULL);
   GstMessage *job;
 
   if (!format)
     format = symbl_media_format_from_name ("wav");
-  job = symbl_message_job (GST_OBJECT (resumer->element), ids, format,
+  job = symbl_message_job (GST_OBJECT (background->element), ids, format,
       entry->size, entry->duration_s >= 0 ? (GstClockTime)
       (entry->duration_s * GST_SECOND) : GST_CLOCK_TIME_NONE, NULL);
   gst_structure_set (gst_message_writable_structure (job), "resumed",
       G_TYPE_BOOLEAN, TRUE, NULL);
-  gst_element_post_message (resumer->element, job);
+  gst_element_post_message (background->element, job);
 }
 
 /* A warning, not an error: the meeting being recorded goes on. */
@@ -368,54 +370,78 @@ static void
 on_resume_failed (const SymblOutboxEntry * entry, const GError * error,
     gpointer user_data)
 {
-  SymblResumer *resumer = user_data;
+  SymblBackground *background = user_data;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  GST_ELEMENT_WARNING_WITH_DETAILS (resumer->element, RESOURCE, WRITE,
+  GST_ELEMENT_WARNING_WITH_DETAILS (background->element, RESOURCE, WRITE,
       ("Could not resume the upload of %s: %s. It stays, with its "
           "manifest: symbl-outbox list shows it", entry->recording,
           error->message), (NULL), ("spool-location", G_TYPE_STRING,
           entry->recording, NULL));
 }
 
-static gpointer
-resume (gpointer data)
+/* A warning too: refused credentials would refuse the upload, but the
+ * meeting is recorded and kept all the same, and can be sent once they
+ * are mended. */
+static void
+check (SymblBackground * background)
 {
-  SymblResumer *resumer = data;
+  g_autoptr (GError) error = NULL;
+
+  if (symbl_upload_check (background->upload, background->cancellable,
+          &error) || g_error_matches (error, G_IO_ERROR,
+          G_IO_ERROR_CANCELLED))
+    return;
+  gst_element_message_full (background->element, GST_MESSAGE_WARNING,
+      GST_RESOURCE_ERROR, g_error_matches (error, SYMBL_UPLOAD_ERROR,
+          SYMBL_UPLOAD_ERROR_CREDENTIALS) ? GST_RESOURCE_ERROR_NOT_AUTHORIZED :
+      GST_RESOURCE_ERROR_OPEN_READ_WRITE, g_strdup (error->message), NULL,
+      __FILE__, GST_FUNCTION, __LINE__);
+}
+
+static gpointer
+run_in_background (gpointer data)
+{
+  SymblBackground *background = data;
   SymblResumeCallbacks callbacks = { resume_uploader, NULL, on_resumed,
-    on_resume_failed, NULL, resumer
+    on_resume_failed, NULL, background
   };
   g_autoptr (GError) error = NULL;
 
-  if (symbl_resume (symbl_upload_get_spool_dir (resumer->upload), FALSE,
-          &callbacks, resumer->cancellable, &error) < 0)
-    GST_WARNING_OBJECT (resumer->element, "nothing resumed: %s",
+  check (background);
+  if (background->resume && symbl_resume (symbl_upload_get_spool_dir
+          (background->upload), FALSE, &callbacks, background->cancellable,
+          &error) < 0)
+    GST_WARNING_OBJECT (background->element, "nothing resumed: %s",
         error->message);
   return NULL;
 }
 
-SymblResumer *
-symbl_resumer_start (GstElement * element, SymblUpload * upload)
+SymblBackground *
+symbl_background_start (GstElement * element, SymblUpload * upload,
+    gboolean resume)
 {
-  SymblResumer *resumer = g_new0 (SymblResumer, 1);
+  SymblBackground *background = g_new0 (SymblBackground, 1);
 
-  resumer->element = element;
-  resumer->upload = upload;
-  resumer->cancellable = g_cancellable_new ();
-  resumer->thread = g_thread_new ("symbl-resume", resume, resumer);
-  return resumer;
+  background->element = element;
+  background->upload = upload;
+  background->resume = resume;
+  background->cancellable = g_cancellable_new ();
+  background->thread = g_thread_new ("symbl-background", run_in_background,
+      background);
+  return background;
 }
 
-/* Going to NULL never waits on the network: the upload under way is
- * cancelled, and stays for the next time. */
+/* Going to NULL never waits on the network: what is under way is
+ * cancelled, and a recording being resumed stays for the next time. */
 void
-symbl_resumer_stop (SymblResumer * resumer)
+symbl_background_stop (SymblBackground * background)
 {
-  if (!resumer)
+  if (!background)
     return;
-  g_cancellable_cancel (resumer->cancellable);
-  g_thread_join (resumer->thread);
-  g_object_unref (resumer->cancellable);
-  g_free (resumer);
+  g_cancellable_cancel (background->cancellable);
+  g_thread_join (background->thread);
+  g_object_unref (background->cancellable);
+  g_free (background);
 }

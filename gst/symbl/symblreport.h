@@ -1,7 +1,8 @@
 /* symblreport: what both elements tell the application about an upload,
  * on their own bus: settings refused at READY, retries, progress, errors
  * that say where the recording is kept, the job followed to its
- * trackers, and the recordings resumed from spool-dir. The elements
+ * trackers, what the API says before the recording ends, and the
+ * recordings resumed from spool-dir. The elements
  * decide when; this says how, once.
  */
 #pragma once
@@ -12,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _SymblResumer SymblResumer;
+typedef struct _SymblBackground SymblBackground;
 
 typedef struct
 {
@@ -64,10 +65,14 @@ gboolean symbl_report_follow_job (SymblReport * report,
 /* A GstStructure of details with spool-location = @path. */
 GstStructure *symbl_report_spool_details (const gchar * path);
 
-/* resume-pending: sends what @upload's spool-dir holds for its API, in a
- * thread of its own, posting a symbl-job with resumed=true for each;
- * stop cancels and joins it. */
-SymblResumer *symbl_resumer_start (GstElement * element, SymblUpload * upload);
-void symbl_resumer_stop (SymblResumer * resumer);
+/* From READY, in a thread of its own, so that no state change waits on
+ * the network: checks that the API answers and takes the credentials
+ * (symbl_upload_check), posting a warning at once if not, so that a live
+ * meeting goes on recording; then, with @resume (resume-pending), sends
+ * what @upload's spool-dir holds for its API, posting a symbl-job with
+ * resumed=true for each. Stop cancels and joins it. */
+SymblBackground *symbl_background_start (GstElement * element,
+    SymblUpload * upload, gboolean resume);
+void symbl_background_stop (SymblBackground * background);
 
 G_END_DECLS

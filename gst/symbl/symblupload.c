@@ -96,33 +96,6 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
   return NULL;
 }
 
-/* Refused credentials fail now, before recording. An API out of reach
- * does not stop the recording: the token is asked for again at upload. */
-static gboolean
-check_credentials (SymblUpload * upload, GPtrArray * advice, GError ** error)
-{
-  SymblResponse response = { 0, NULL, -1 };
-  g_autoptr (GError) token_error = NULL;
-  g_autofree gchar *token = symbl_token_source_get (upload->tokens,
-      upload->client, &response, NULL, &token_error);
-  gboolean refused = response.status >= 400 && response.status < 500
-      && response.status != 408 && response.status != 429;
-
-  symbl_response_clear (&response);
-  if (token)
-    return TRUE;
-  if (refused) {
-    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_CREDENTIALS,
-        "Symbl refused the app credentials (app-id, app-secret): %s",
-        token_error->message);
-    return FALSE;
-  }
-  g_ptr_array_add (advice, g_strdup_printf ("Could not check the app "
-          "credentials now (%s); the token is asked for again at upload",
-          token_error->message));
-  return TRUE;
-}
-
 static const gchar *
 resolve_api_url (const SymblSettings * settings)
 {
@@ -232,8 +205,7 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
 
   path = longest_path (upload);
   if (!symbl_options_check_length (upload->options, path,
-          settings->max_url_length, error)
-      || !check_credentials (upload, advice, error))
+          settings->max_url_length, error))
     goto failed;
   return upload;
 
@@ -254,6 +226,43 @@ symbl_upload_free (SymblUpload * upload)
   g_free (upload->app_id);
   g_free (upload->spool_dir);
   g_free (upload);
+}
+
+gboolean
+symbl_upload_check (SymblUpload * upload, GCancellable * cancellable,
+    GError ** error)
+{
+  SymblResponse response = { 0, NULL, -1 };
+  g_autoptr (GError) check_error = NULL;
+  g_autofree gchar *token = NULL;
+  gboolean refused;
+
+  /* App credentials are checked the way an upload will use them. */
+  if (!upload->app_id) {
+    if (symbl_client_probe (upload->client, cancellable, &check_error))
+      return TRUE;
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNREACHABLE,
+        "Symbl at %s cannot be reached now (%s); recording goes on, and the "
+        "upload tries again at the end", symbl_client_get_api_url
+        (upload->client), check_error->message);
+    return FALSE;
+  }
+  token = symbl_token_source_get (upload->tokens, upload->client, &response,
+      cancellable, &check_error);
+  refused = response.status >= 400 && response.status < 500
+      && response.status != 408 && response.status != 429;
+  symbl_response_clear (&response);
+  if (token)
+    return TRUE;
+  if (refused)
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_CREDENTIALS,
+        "Symbl refused the app credentials (app-id, app-secret): %s",
+        check_error->message);
+  else
+    g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_UNREACHABLE,
+        "Could not check the app credentials now (%s); recording goes on, "
+        "and the token is asked for again at upload", check_error->message);
+  return FALSE;
 }
 
 const gchar *

@@ -28,6 +28,7 @@ typedef enum
   SYMBL_UPLOAD_ERROR_CREDENTIALS,       /* the API refused the app's */
   SYMBL_UPLOAD_ERROR_UNANSWERED,        /* the whole body went out, and no
                                          * usable reply came back */
+  SYMBL_UPLOAD_ERROR_UNREACHABLE,       /* the API does not answer now */
   SYMBL_UPLOAD_ERROR_SLOTS_FULL,        /* the account's job slots stayed
                                          * full for queue-timeout */
 } SymblUploadError;
@@ -52,12 +53,18 @@ typedef struct
   gpointer user_data;
 } SymblUploadCallbacks;
 
-/* Checks the settings. App credentials are tried at once: refused ones are
- * an error now; an API out of reach only adds to @advice (strings), since
- * recording must not depend on the network. */
+/* Checks the settings, without the network: @advice (strings) gets what
+ * is only advice. */
 SymblUpload *symbl_upload_new (const SymblSettings * settings,
     GPtrArray * advice, GError ** error);
 void symbl_upload_free (SymblUpload * upload);
+
+/* What can be known before the recording ends: that the API answers
+ * (DNS, TCP, TLS), and that it takes the app credentials (a token is
+ * generated, and cached for the upload). SYMBL_UPLOAD_ERROR_CREDENTIALS
+ * or _UNREACHABLE. Blocks: never from a state change. */
+gboolean symbl_upload_check (SymblUpload * upload, GCancellable * cancellable,
+    GError ** error);
 
 const gchar *symbl_upload_get_api_url (SymblUpload * upload);
 const gchar *symbl_upload_get_spool_dir (SymblUpload * upload);

@@ -831,15 +831,33 @@ record_tls (SymblLocalServer * server, const gchar * extra)
   return messages;
 }
 
+static gboolean
+has_retry_warning (GList * messages)
+{
+  for (; messages; messages = messages->next) {
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (messages->data) != GST_MESSAGE_WARNING)
+      continue;
+    gst_message_parse_warning (messages->data, &error, NULL);
+    if (g_str_has_prefix (error->message, "Upload attempt"))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 GST_START_TEST (test_tls_is_verified)
 {
   SymblLocalServer *server = start_tls_server ();
   GList *messages;
 
-  /* Unknown CA: refused, and not retried (it won't get better). */
+  /* Unknown CA: refused, and not retried (it won't get better): no retry
+   * warning; the error says why. */
   messages = record_tls (server, "");
   symbl_test_expect_error (messages, "Could not upload the recording");
-  fail_unless_equals_int (count_messages (messages, GST_MESSAGE_WARNING), 0);
+  symbl_test_expect_error (messages, "issued by an authority this machine "
+      "does not trust");
+  fail_if (has_retry_warning (messages));
   symbl_test_messages_free (messages);
 
   messages = record_tls (server, "ssl-ca-file=" SYMBL_TEST_DATA "/tls/ca.pem");
@@ -852,6 +870,38 @@ GST_START_TEST (test_tls_is_verified)
   symbl_test_messages_free (messages);
 
   symbl_local_server_stop (server);
+}
+
+GST_END_TEST;
+
+/* Going to READY never waits on the network: a certificate this machine
+ * does not trust, and a server that never answers, are warnings that come
+ * once the check ends, while recording could go on. */
+GST_START_TEST (test_ready_never_waits_on_the_network)
+{
+  SymblLocalServer *server = start_tls_server ();
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc ! symblsink "
+      "api-url=%s access-token=%s spool-dir=%s",
+      symbl_local_server_get_url (server), TEST_TOKEN, t.spool_dir);
+  g_autoptr (GError) untrusted = symbl_test_warning_after_ready (pipeline);
+  g_autoptr (GError) stalled = NULL;
+
+  fail_unless (strstr (untrusted->message, "issued by an authority this "
+          "machine does not trust") != NULL, "%s", untrusted->message);
+  fail_unless (strstr (untrusted->message, "ssl-ca-file") != NULL);
+  gst_object_unref (pipeline);
+  symbl_local_server_stop (server);
+
+  /* App credentials are checked by generating the token. */
+  add_fault ("stall=0,path=/oauth2/token:generate");
+  pipeline = symbl_test_pipeline ("audiotestsrc ! symblsink timeout=1 "
+      "api-url=%s spool-dir=%s app-id=" SYMBL_LOCAL_SERVER_DEFAULT_APP_ID
+      " app-secret=" SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET,
+      symbl_local_server_get_url (t.server), t.spool_dir);
+  stalled = symbl_test_warning_after_ready (pipeline);
+  fail_unless (strstr (stalled->message, "Could not check the app "
+          "credentials now") != NULL, "%s", stalled->message);
+  gst_object_unref (pipeline);
 }
 
 GST_END_TEST;
@@ -1079,6 +1129,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_spool_file_is_private);
   tcase_add_test (tc, test_user_agent);
   tcase_add_test (tc, test_tls_is_verified);
+  tcase_add_test (tc, test_ready_never_waits_on_the_network);
   tcase_add_test (tc, test_proxy_property);
   tcase_add_test (tc, test_proxy_environment);
   tcase_add_test (tc, test_loopback_never_goes_through_a_proxy);

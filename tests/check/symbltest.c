@@ -215,6 +215,28 @@ symbl_test_error_at_ready (GstElement * pipeline)
   return error;
 }
 
+GError *
+symbl_test_warning_after_ready (GstElement * pipeline)
+{
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  gint64 start = g_get_monotonic_time ();
+  GstMessage *warning;
+  GError *error = NULL;
+
+  fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_READY),
+      GST_STATE_CHANGE_SUCCESS);
+  fail_unless (g_get_monotonic_time () - start <
+      symbl_test_us (G_USEC_PER_SEC / 10), "READY took %" G_GINT64_FORMAT
+      " us", g_get_monotonic_time () - start);
+  warning = gst_bus_timed_pop_filtered (bus,
+      symbl_test_us (30 * G_USEC_PER_SEC) * GST_USECOND, GST_MESSAGE_WARNING);
+  fail_unless (warning != NULL, "no warning");
+  gst_message_parse_warning (warning, &error, NULL);
+  gst_message_unref (warning);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return error;
+}
+
 GPtrArray *
 symbl_test_requests (SymblTest * t, guint n)
 {

@@ -56,6 +56,11 @@ GstMessage *symbl_test_expect_error (GList * messages, const gchar * needle);
  * message; returns its error, once @pipeline is back in NULL. */
 GError *symbl_test_error_at_ready (GstElement * pipeline);
 
+/* Takes @pipeline to READY, which must not wait on the network (under
+ * 100 ms), then waits for the warning that says what is wrong and
+ * returns it (to free), once @pipeline is back in NULL. */
+GError *symbl_test_warning_after_ready (GstElement * pipeline);
+
 /* The requests the server recorded; asserts there are exactly @n. */
 GPtrArray *symbl_test_requests (SymblTest * t, guint n);
 /* The one request the server recorded (asserts there was one); free it
