@@ -895,6 +895,27 @@ prepare_uploads (GstSymblSink * self)
   return self->segment_upload != NULL;
 }
 
+/* GstBin gives each child the base time as it sets it to PLAYING, the
+ * upload sink first. Live, the upload sink holds audiointerleave's thread
+ * in preroll until then; released, that thread would run with the base
+ * time of 0 it had in PAUSED until its own turn came: every deadline long
+ * past, it would output silence as fast as it can, seconds of it, and drop
+ * the speech that then came "late". Every child gets the base time before
+ * any of them plays. */
+static void
+share_base_time (GstSymblSink * self)
+{
+  GstClockTime base_time = gst_element_get_base_time (GST_ELEMENT (self));
+  g_autoptr (GstIterator) children = gst_bin_iterate_recurse (GST_BIN (self));
+  GValue item = G_VALUE_INIT;
+
+  while (gst_iterator_next (children, &item) == GST_ITERATOR_OK) {
+    gst_element_set_base_time (g_value_get_object (&item), base_time);
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+}
+
 static GstStateChangeReturn
 gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -914,6 +935,9 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
         rebuild_encoder (self);
       g_mutex_unlock (&self->lock);
       set_flushing (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      share_base_time (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       set_flushing (self, TRUE);

@@ -308,12 +308,26 @@ post_write_error (GstSymblUploadSink * self, GError * error)
   symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
 }
 
+/* @buffer's running time in a time segment, where a new segment follows
+ * on from the last (concat of files: each starts again at 0, with a base
+ * where the one before ended); its timestamp in any other. */
+static GstClockTime
+running_time (GstSymblUploadSink * self, GstBuffer * buffer)
+{
+  const GstSegment *segment = &GST_BASE_SINK (self)->segment;
+
+  if (segment->format != GST_FORMAT_TIME)
+    return GST_BUFFER_PTS (buffer);
+  return gst_segment_to_running_time (segment, GST_FORMAT_TIME,
+      GST_BUFFER_PTS (buffer));
+}
+
 /* Notes @buffer's times; returns how far it moves the recording's end: its
  * duration, or the time since the previous buffer's end; 0 untimed. */
 static GstClockTime
 advance_end_time (GstSymblUploadSink * self, GstBuffer * buffer)
 {
-  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime pts = running_time (self, buffer);
   GstClockTime previous_end = self->end_time;
   GstClockTime end;
 

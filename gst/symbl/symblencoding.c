@@ -132,15 +132,103 @@ set_gap_filler_live (GstElement * rate, gboolean live)
 
 /* audiorate fills a gap in time (buffers missing, timestamps that jump
  * ahead) with silence, so that speech after it stays where it was in time;
- * it drops what overlaps audio already recorded (timestamps that jump
- * back). Capture clocks and RTP jitter by a few ms: within the tolerance
- * a buffer is only re-timed, which inserts no click of silence into
- * speech, and the timeline never drifts by more than that. */
+ * timestamps that jump back are pushed forward before it (see
+ * keep_every_sample). Capture clocks and RTP jitter by a few ms: within
+ * the tolerance a buffer is only re-timed, which inserts no click of
+ * silence into speech, and the timeline never drifts by more than that. */
 static void
 configure_gap_filler (GstElement * rate)
 {
   g_object_set (rate, "tolerance", (guint64) GAP_TOLERANCE, NULL);
   set_gap_filler_live (rate, TRUE);
+}
+
+/* One speaker's timeline, in running time, ahead of audiorate. */
+typedef struct
+{
+  GstSegment segment;
+  GstAudioInfo info;
+  GstClockTime end;             /* where the last buffer ended, shifted */
+  GstClockTime shift;           /* how far later audio is pushed forward */
+} Timeline;
+
+static Timeline *
+timeline_new (void)
+{
+  Timeline *line = g_new0 (Timeline, 1);
+
+  gst_segment_init (&line->segment, GST_FORMAT_UNDEFINED);
+  gst_audio_info_init (&line->info);
+  line->end = GST_CLOCK_TIME_NONE;
+  return line;
+}
+
+static void
+timeline_follow_event (Timeline * line, GstEvent * event)
+{
+  GstCaps *caps;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_CAPS:
+      gst_event_parse_caps (event, &caps);
+      gst_audio_info_from_caps (&line->info, caps);
+      break;
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &line->segment);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      line->end = GST_CLOCK_TIME_NONE;
+      line->shift = 0;
+      break;
+    default:
+      break;
+  }
+}
+
+/* A buffer that starts before the previous one ended, by more than
+ * audiorate's tolerance, and every buffer after it, are pushed forward by
+ * the difference. Only the timestamp changes (recordings play at rate 1,
+ * where a running time and a timestamp move alike): the buffer is made
+ * writable, a copy of its metadata at most, only when it moves. */
+static void
+timeline_place_buffer (Timeline * line, GstPadProbeInfo * info)
+{
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime start;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_AUDIO_INFO_BPF (&line->info)
+      || line->segment.format != GST_FORMAT_TIME)
+    return;
+  start = gst_segment_to_running_time (&line->segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (start))
+    return;
+  start += line->shift;
+  if (GST_CLOCK_TIME_IS_VALID (line->end)
+      && start + GAP_TOLERANCE < line->end) {
+    line->shift += line->end - start;
+    start = line->end;
+  }
+  if (line->shift) {
+    buffer = gst_buffer_make_writable (buffer);
+    GST_BUFFER_PTS (buffer) = pts + line->shift;
+    GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  }
+  line->end = start + gst_util_uint64_scale (gst_buffer_get_size (buffer)
+      / GST_AUDIO_INFO_BPF (&line->info), GST_SECOND,
+      GST_AUDIO_INFO_RATE (&line->info));
+}
+
+/* Timestamps that jump back would make audiorate drop what overlaps audio
+ * already recorded: every sample is kept, in order, instead. */
+static GstPadProbeReturn
+keep_every_sample (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    timeline_place_buffer (user_data, info);
+  else
+    timeline_follow_event (user_data, GST_PAD_PROBE_INFO_EVENT (info));
+  return GST_PAD_PROBE_OK;
 }
 
 /* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
@@ -172,10 +260,15 @@ add_lone_speech_input (Builder * b, const gchar * sample_format)
 {
   GstElement *speech = add_speech_input (b, "audio_0", sample_format);
   GstElement *rate = speech ? make (b, "audiorate") : NULL;
+  g_autoptr (GstPad) pad = NULL;
 
   if (!rate || !link_pair (b, speech, rate))
     return NULL;
   configure_gap_filler (rate);
+  pad = gst_element_get_static_pad (rate, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
+      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
+      keep_every_sample, timeline_new (), g_free);
   return rate;
 }
 

@@ -75,6 +75,43 @@ GST_START_TEST (test_mp3_goes_up_byte_for_byte)
 
 GST_END_TEST;
 
+/* Two MP3 files one after the other (concat: each starts again at 0 in a
+ * segment of its own): symbl-job says how long the uploaded file lasts,
+ * as gst-discoverer reads it, within a frame. */
+GST_START_TEST (test_concat_duration_is_the_files)
+{
+  const gchar *cbr = "lamemp3enc target=bitrate cbr=true bitrate=32";
+  g_autofree gchar *first = make_file ("first.mp3", cbr, 2);
+  g_autofree gchar *second = make_file ("second.mp3", cbr, 3);
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("concat name=c ! "
+      "symbluploadsink %s filesrc location=%s ! mpegaudioparse ! c. "
+      "filesrc location=%s ! mpegaudioparse ! c.", props, first, second);
+  GList *messages = symbl_test_run (pipeline, 30);
+  GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+      "symbl-job");
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
+  GstClockTime said = GST_CLOCK_TIME_NONE, found;
+
+  fail_unless (job != NULL, "no symbl-job");
+  gst_structure_get_uint64 (gst_message_get_structure (job), "duration", &said);
+  found = symbl_test_discover (r->body_path, NULL);
+  fail_unless (found > 5 * GST_SECOND, "the file lasts %" GST_TIME_FORMAT,
+      GST_TIME_ARGS (found));
+  fail_unless (said + 40 * GST_MSECOND >= found
+      && said <= found + 40 * GST_MSECOND, "symbl-job said %" GST_TIME_FORMAT
+      ", the file lasts %" GST_TIME_FORMAT, GST_TIME_ARGS (said),
+      GST_TIME_ARGS (found));
+
+  symbl_recorded_request_free (r);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+  g_unlink (first);
+  g_unlink (second);
+}
+
+GST_END_TEST;
+
 /* filesrc straight into the sink: no caps, the format is found from the
  * recording's first bytes. */
 static const struct
@@ -170,6 +207,7 @@ uploadsink_suite (void)
   suite_add_tcase (s, tc);
   symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_mp3_goes_up_byte_for_byte);
+  tcase_add_test (tc, test_concat_duration_is_the_files);
   tcase_add_loop_test (tc, test_file_without_caps_is_recognised, 0,
       G_N_ELEMENTS (typefound));
   tcase_add_test (tc, test_wavenc_header_rewrite_is_honoured);
