@@ -1064,8 +1064,7 @@ symbl_client_probe (SymblClient * client, GCancellable * cancellable,
     GError ** error)
 {
   g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
-  g_autoptr (GUri) uri = g_uri_parse (client->api_url, G_URI_FLAGS_NONE,
-      NULL);
+  g_autoptr (GUri) uri = g_uri_parse (client->api_url, G_URI_FLAGS_NONE, NULL);
   gboolean https = g_str_equal (g_uri_get_scheme (uri), "https");
   GProxyResolver *proxies = soup_session_get_proxy_resolver (client->session);
   g_autoptr (GSocketConnection) connection = NULL;
@@ -1080,8 +1079,7 @@ symbl_client_probe (SymblClient * client, GCancellable * cancellable,
     G_GNUC_BEGIN_IGNORE_DEPRECATIONS
         g_socket_client_set_tls_validation_flags (socket_client,
         client->ssl_strict ? G_TLS_CERTIFICATE_VALIDATE_ALL : 0);
-    G_GNUC_END_IGNORE_DEPRECATIONS
-  }
+  G_GNUC_END_IGNORE_DEPRECATIONS}
   g_signal_connect (socket_client, "event", G_CALLBACK (on_probe_event),
       client);
   connection = g_socket_client_connect_to_uri (socket_client,

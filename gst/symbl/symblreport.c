@@ -390,8 +390,7 @@ check (SymblBackground * background)
   g_autoptr (GError) error = NULL;
 
   if (symbl_upload_check (background->upload, background->cancellable,
-          &error) || g_error_matches (error, G_IO_ERROR,
-          G_IO_ERROR_CANCELLED))
+          &error) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gst_element_message_full (background->element, GST_MESSAGE_WARNING,
       GST_RESOURCE_ERROR, g_error_matches (error, SYMBL_UPLOAD_ERROR,

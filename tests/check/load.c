@@ -214,7 +214,10 @@ GST_END_TEST;
 
 /* A trial account: two job slots, each job taking about 1.2 s */
 #define N_SLOTS 2
-#define N_SLOT_PIPELINES 6
+#define N_SLOT_PIPELINES 20
+/* Uploads under way at once, for the whole process: more than the slots,
+ * so that some find them full. */
+#define N_UPLOADS 3
 #define SLOT_JOB_STEP_MS 600
 
 /* Whether @msg is an upload's progress saying it waits for a job slot */
@@ -235,6 +238,9 @@ is_slot_wait (GstMessage * msg)
   return slot_wait;
 }
 
+/* Twenty meetings end at once, for an account with two job slots: each
+ * waits for a slot, all get their job, and no more than
+ * max-concurrent-uploads upload at once. */
 GST_START_TEST (test_more_recordings_than_job_slots)
 {
   SymblLocalServerOptions options = {
@@ -258,8 +264,8 @@ GST_START_TEST (test_more_recordings_than_job_slots)
     pipelines[i] = symbl_test_pipeline ("audiotestsrc freq=%u "
         "samplesperbuffer=1600 num-buffers=5 ! "
         "audio/x-raw,rate=16000,channels=1 ! symblsink name=call%u %s "
-        "retries=0 retry-backoff-factor=0.05 retry-backoff-max=0.5",
-        300 + 10 * i, i, props);
+        "retries=0 retry-backoff-factor=0.05 retry-backoff-max=0.5 "
+        "max-concurrent-uploads=%u", 300 + 10 * i, i, props, N_UPLOADS);
     fail_unless (gst_element_set_state (pipelines[i], GST_STATE_PLAYING) !=
         GST_STATE_CHANGE_FAILURE);
   }
@@ -306,6 +312,9 @@ GST_START_TEST (test_more_recordings_than_job_slots)
    * was told once on the bus */
   fail_unless (slots_full > 0, "no upload found the job slots full");
   fail_unless_equals_int (slot_waits, slots_full);
+  /* And never more uploads at once than the account's bound. */
+  fail_unless (symbl_local_server_get_peak_uploads (t.server) <= N_UPLOADS,
+      "%u uploads at once", symbl_local_server_get_peak_uploads (t.server));
 
   symbl_test_teardown (&t);
 }

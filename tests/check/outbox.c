@@ -50,13 +50,12 @@ outbox (gchar ** out, const gchar * first, ...)
 
 typedef gboolean (*Condition) (void);
 
-/* gst-launch-1.0 running @line (its sink gets the test's properties) in a
- * process of its own, killed with SIGKILL once @ready says so (or after
- * 60 s: the test then fails), as a crash would. */
+/* gst-launch-1.0 running @line and then @props (its sink's properties)
+ * in a process of its own, killed with SIGKILL once @ready says so (or
+ * after 60 s: the test then fails), as a crash would. */
 static void
-launch_and_kill (const gchar * line, Condition ready)
+launch_with_and_kill (const gchar * line, const gchar * props, Condition ready)
 {
-  g_autofree gchar *props = symbl_test_sink_props (&t);
   g_autofree gchar *command = g_strdup_printf ("gst-launch-1.0 -q %s %s",
       line, props);
   gint64 end = g_get_monotonic_time () + symbl_test_us (60 * G_USEC_PER_SEC);
@@ -75,6 +74,15 @@ launch_and_kill (const gchar * line, Condition ready)
   waitpid (pid, NULL, 0);
   g_spawn_close_pid (pid);
   fail_unless (killed_in_time, "the moment to kill never came: %s", line);
+}
+
+/* The same, the sink with the test's properties. */
+static void
+launch_and_kill (const gchar * line, Condition ready)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+
+  launch_with_and_kill (line, props, ready);
 }
 
 static gint64 kill_at;
@@ -514,6 +522,33 @@ GST_START_TEST (test_a_kill_between_two_segments)
 
 GST_END_TEST;
 
+/* Killed while the token was being generated (the server takes the app
+ * credentials and never answers): the recording went on all the same,
+ * and send, with a token of its own, sends it once. */
+GST_START_TEST (test_a_kill_while_a_token_is_generated)
+{
+  g_autofree gchar *props = g_strdup_printf ("api-url=%s spool-dir=%s "
+      "app-id=" SYMBL_LOCAL_SERVER_DEFAULT_APP_ID " app-secret="
+      SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET,
+      symbl_local_server_get_url (t.server), t.spool_dir);
+  g_autoptr (GPtrArray) requests = NULL;
+  g_autofree gchar *sent = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server,
+          "stall=0,path=/oauth2/token:generate", NULL));
+  kill_at = g_get_monotonic_time () + symbl_test_us (3 * G_USEC_PER_SEC);
+  launch_with_and_kill ("audiotestsrc is-live=true samplesperbuffer=160 ! "
+      "audio/x-raw,rate=16000,channels=1 ! symblsink", props, time_is_up);
+  fail_unless (a_manifest_says ("recording"));
+
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+  requests = symbl_local_server_get_requests (t.server);
+  fail_unless_equals_int (count_status (requests, 201), 1);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+}
+
+GST_END_TEST;
+
 static Suite *
 outbox_suite (void)
 {
@@ -531,6 +566,7 @@ outbox_suite (void)
   tcase_add_test (tc, test_a_kill_in_the_middle_of_an_upload);
   tcase_add_test (tc, test_a_kill_while_waiting_for_the_reply);
   tcase_add_test (tc, test_a_kill_between_two_segments);
+  tcase_add_test (tc, test_a_kill_while_a_token_is_generated);
   return s;
 }
 

@@ -634,7 +634,7 @@ wait_for_file (const gchar * dir)
     const gchar *name;
 
     while (listing && (name = g_dir_read_name (listing)))
-      if (!strstr (name, ".json"))  /* a manifest, or one being written */
+      if (!strstr (name, ".json"))      /* a manifest, or one being written */
         return g_build_filename (dir, name, NULL);
     g_usleep (10 * 1000);
   } while (g_get_monotonic_time () < end);
