@@ -34,6 +34,7 @@
 #include "gstsymblsink.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <gst/pbutils/missing-plugins.h>
 
 #include <json-glib/json-glib.h>
@@ -806,18 +807,25 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
     get_stream_info (self, &info, &metadata);
 
   g_mutex_lock (&self->queue_lock);
-  if (eos) {
+  if (eos && !self->queue) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("The stream ended before any "
+            "data arrived: nothing was recorded and nothing was uploaded"),
+        (NULL));
+  } else if (eos) {
     gst_message_replace (&self->held_eos, message);
-    if (self->queue)
-      symbl_upload_queue_close (self->queue);
+    symbl_upload_queue_close (self->queue);
   } else if (started) {
     if (!self->queue)
       self->queue = symbl_upload_queue_new (self->segment_upload, &callbacks);
     symbl_upload_queue_begin (self->queue, gst_structure_get_string (s,
             "location"), format, &info);
-  } else if (self->queue) {
+  } else {
+    /* A segment that got no data (the stream ended right after a cut)
+     * was never begun: its empty file goes. */
     gst_structure_get_uint64 (s, "duration", &duration);
-    symbl_upload_queue_push (self->queue, format, duration);
+    if (!self->queue || !symbl_upload_queue_push (self->queue, format,
+            duration))
+      g_unlink (gst_structure_get_string (s, "location"));
   }
   g_mutex_unlock (&self->queue_lock);
   gst_message_unref (message);

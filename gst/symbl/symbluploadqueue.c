@@ -200,7 +200,7 @@ symbl_upload_queue_begin (SymblUploadQueue * queue, const gchar * path,
   g_mutex_unlock (&queue->lock);
 }
 
-void
+gboolean
 symbl_upload_queue_push (SymblUploadQueue * queue,
     const SymblMediaFormat * format, GstClockTime duration)
 {
@@ -211,7 +211,10 @@ symbl_upload_queue_push (SymblUploadQueue * queue,
 
   g_mutex_lock (&queue->lock);
   segment = g_steal_pointer (&queue->recording);
-  g_return_if_fail (segment != NULL);
+  if (!segment) {
+    g_mutex_unlock (&queue->lock);
+    return FALSE;
+  }
   segment->format = format;
   segment->duration = duration;
   entry = segment->entry;
@@ -238,6 +241,7 @@ symbl_upload_queue_push (SymblUploadQueue * queue,
   }
   g_cond_broadcast (&queue->changed);
   g_mutex_unlock (&queue->lock);
+  return TRUE;
 }
 
 void

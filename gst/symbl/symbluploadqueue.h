@@ -46,8 +46,9 @@ SymblUploadQueue *symbl_upload_queue_new (SymblUpload * upload,
 void symbl_upload_queue_begin (SymblUploadQueue * queue, const gchar * path,
     const SymblMediaFormat * format, const SymblStreamInfo * info);
 
-/* The segment begun last is complete: to upload after the ones before. */
-void symbl_upload_queue_push (SymblUploadQueue * queue,
+/* The segment begun last is complete: to upload after the ones before.
+ * FALSE when none was begun (a segment that got no data). */
+gboolean symbl_upload_queue_push (SymblUploadQueue * queue,
     const SymblMediaFormat * format, GstClockTime duration);
 
 /* No more segments: finished is called once the last is uploaded. */

@@ -441,6 +441,29 @@ GST_START_TEST (test_video_is_refused)
 
 GST_END_TEST;
 
+/* A stream that ends before any data: an error, as without segments, no
+ * request, and no file left behind. */
+GST_START_TEST (test_no_data_no_segment)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=0 ! "
+      "symblsink segment-duration=10 %s", props);
+  GList *messages = symbl_test_run (pipeline, 30);
+  g_autoptr (GPtrArray) requests = NULL;
+
+  symbl_test_expect_error (messages, "The stream ended before any data "
+      "arrived");
+  fail_if (symbl_test_find (messages, GST_MESSAGE_EOS, NULL));
+  requests = uploads ();
+  fail_unless_equals_int (requests->len, 0);
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 segments_suite (void)
 {
@@ -456,6 +479,7 @@ segments_suite (void)
   tcase_add_test (tc, test_segments_go_up_while_recording);
   tcase_add_test (tc, test_stop_keeps_what_was_not_uploaded);
   tcase_add_test (tc, test_video_is_refused);
+  tcase_add_test (tc, test_no_data_no_segment);
   return s;
 }
 
