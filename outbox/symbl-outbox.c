@@ -141,6 +141,17 @@ on_failed (const SymblOutboxEntry * entry, const GError * error,
   g_printerr ("symbl-outbox: %s: %s\n", entry->recording, error->message);
 }
 
+/* A long wait (full job slots can last minutes) says why it waits. */
+static void
+on_retry (guint attempt, guint max_attempts, const GError * error,
+    const SymblResponse * response, gdouble delay, gboolean slots_full,
+    gpointer user_data)
+{
+  g_printerr ("symbl-outbox: %s (%s); trying again in %.1f s\n",
+      slots_full ? "the account's job slots are full" : "an attempt failed",
+      error->message, delay);
+}
+
 static void
 on_skipped (const gchar * why, gpointer user_data)
 {
@@ -154,7 +165,7 @@ send_all (void)
         (GDestroyNotify) symbl_upload_free)
   };
   SymblResumeCallbacks callbacks = { uploader_for, on_sending, on_sent,
-    on_failed, on_skipped, &sender
+    on_failed, on_skipped, &sender, {on_retry, NULL, NULL, NULL}
   };
   g_autoptr (GError) error = NULL;
   gint failed = symbl_resume (spool_dir, resend_unanswered, &callbacks, NULL,

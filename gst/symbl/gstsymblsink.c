@@ -728,6 +728,15 @@ set_flushing (GstSymblSink * self, gboolean flushing)
 }
 
 static void
+on_segment_sending (guint index, guint64 size, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+  g_autofree gchar *what = g_strdup_printf ("segment %u", index);
+
+  symbl_report_upload_start (&self->report, what, size);
+}
+
+static void
 on_segment_uploaded (guint index, const SymblJobIds * ids,
     const SymblMediaFormat * format, guint64 size, GstClockTime duration,
     const gchar * kept_path, gpointer user_data)
@@ -738,6 +747,7 @@ on_segment_uploaded (guint index, const SymblJobIds * ids,
 
   gst_structure_set (gst_message_writable_structure (job), "segment",
       G_TYPE_UINT, index, NULL);
+  symbl_report_upload_end (&self->report, TRUE, ids, NULL);
   gst_element_post_message (GST_ELEMENT (self), job);
 }
 
@@ -750,6 +760,7 @@ on_segment_failed (guint index, const gchar * path,
   SymblReportSegment segment = { index, conversation_id };
 
   GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
+  symbl_report_upload_end (&self->report, FALSE, NULL, error);
   symbl_report_upload_error (&self->report, format, path, &segment, error,
       response);
 }
@@ -785,8 +796,8 @@ on_segments_finished (gboolean ok, gpointer user_data)
 static gboolean
 handle_segment_message (GstSymblSink * self, GstMessage * message)
 {
-  SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
-    on_segment_failed, on_segments_finished, self,
+  SymblUploadQueueCallbacks callbacks = { on_segment_sending,
+    on_segment_uploaded, on_segment_failed, on_segments_finished, self,
     symbl_report_callbacks (&self->report)
   };
   gboolean eos = GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
@@ -968,8 +979,27 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
   return ret;
 }
 
-/* Results come from the inner upload sink; applications see them as
- * symblsink's own, from the element they named. */
+/* What the inner upload sink tells the application: its results, its
+ * progress, warnings and errors, not its states. */
+static gboolean
+is_told (GstMessage * message)
+{
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_WARNING:
+    case GST_MESSAGE_INFO:
+    case GST_MESSAGE_PROGRESS:
+      return TRUE;
+    case GST_MESSAGE_ELEMENT:
+      return g_str_has_prefix (gst_structure_get_name
+          (gst_message_get_structure (message)), "symbl-");
+    default:
+      return FALSE;
+  }
+}
+
+/* Applications see what the inner upload sink tells as symblsink's own,
+ * from the element they named. */
 static void
 gst_symbl_sink_handle_message (GstBin * bin, GstMessage * message)
 {
@@ -977,12 +1007,12 @@ gst_symbl_sink_handle_message (GstBin * bin, GstMessage * message)
 
   if (self->segmenting && handle_segment_message (self, message))
     return;
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT
-      && GST_MESSAGE_SRC (message) == GST_OBJECT (self->upload)
-      && g_str_has_prefix (gst_structure_get_name
-          (gst_message_get_structure (message)), "symbl-")) {
-    GstMessage *own = gst_message_new_element (GST_OBJECT (self),
-        gst_structure_copy (gst_message_get_structure (message)));
+  if (GST_MESSAGE_SRC (message) == GST_OBJECT (self->upload)
+      && is_told (message)) {
+    GstMessage *own = gst_message_new_custom (GST_MESSAGE_TYPE (message),
+        GST_OBJECT (self), gst_structure_copy (gst_message_get_structure
+            (message)));
+
     gst_message_set_seqnum (own, gst_message_get_seqnum (message));
     gst_message_unref (message);
     message = own;

@@ -571,10 +571,10 @@ upload_recording (GstSymblUploadSink * self)
 
   GST_INFO_OBJECT (self, "uploading %s (%" G_GUINT64_FORMAT " bytes)", path,
       size);
-  symbl_report_upload_start (&self->report, size);
+  symbl_report_upload_start (&self->report, "the recording", size);
   ok = symbl_upload_send (self->upload, self->entry, &callbacks, &ids,
       &response, cancellable, &error);
-  symbl_report_upload_end (&self->report, ok, error);
+  symbl_report_upload_end (&self->report, ok, &ids, error);
 
   if (ok) {
     keep = symbl_upload_get_keep_spool (self->upload);

@@ -57,8 +57,12 @@ symbl_message_progress (GstObject * src, GstProgressType type,
   text = g_strdup_vprintf (format, args);
   va_end (args);
   msg = gst_message_new_progress (src, type, code, text);
+  /* GStreamer fills in 0 or 100: a job has no percentage to tell. */
   if (percent >= 0)
     gst_structure_set (gst_message_writable_structure (msg), "percent",
         G_TYPE_INT, percent, NULL);
+  else
+    gst_structure_remove_field (gst_message_writable_structure (msg),
+        "percent");
   return msg;
 }

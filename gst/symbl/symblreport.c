@@ -171,22 +171,30 @@ progress_end (gboolean ok, const GError * error)
 }
 
 void
-symbl_report_upload_start (SymblReport * report, guint64 size)
+symbl_report_upload_start (SymblReport * report, const gchar * what,
+    guint64 size)
 {
+  g_autoptr (GUri) api = g_uri_parse (symbl_upload_get_api_url
+      (report->upload), G_URI_FLAGS_NONE, NULL);
+
   report->last_percent = -1;
   report->last_progress_time = 0;
   post (report, symbl_message_progress (GST_OBJECT (report->element),
-          GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %.1f MB to Symbl",
-          size / 1e6));
+          GST_PROGRESS_TYPE_START, "upload", 0, "Uploading %s (%.1f MB) to "
+          "%s", what, size / 1e6, api ? g_uri_get_host (api) : "Symbl"));
 }
 
 void
 symbl_report_upload_end (SymblReport * report, gboolean ok,
-    const GError * error)
+    const SymblJobIds * ids, const GError * error)
 {
-  post (report, symbl_message_progress (GST_OBJECT (report->element),
-          progress_end (ok, error), "upload", ok ? 100 : -1, "Upload %s",
-          ok ? "complete" : "failed"));
+  if (ok)
+    post (report, symbl_message_progress (GST_OBJECT (report->element),
+            GST_PROGRESS_TYPE_COMPLETE, "upload", 100, "Upload complete: "
+            "conversation-id=%s job-id=%s", ids->conversation_id, ids->job_id));
+  else
+    post (report, symbl_message_progress (GST_OBJECT (report->element),
+            progress_end (ok, error), "upload", -1, "Upload failed"));
 }
 
 static GstResourceError
@@ -329,6 +337,7 @@ struct _SymblBackground
 {
   GstElement *element;
   SymblUpload *upload;
+  SymblReport report;           /* the background thread's */
   gboolean resume;
   GCancellable *cancellable;
   GThread *thread;
@@ -347,6 +356,17 @@ resume_uploader (const gchar * api_url, gpointer user_data, gchar ** why)
 }
 
 static void
+on_resuming (const SymblOutboxEntry * entry, gboolean repaired,
+    gpointer user_data)
+{
+  SymblBackground *background = user_data;
+  g_autofree gchar *name = g_path_get_basename (entry->recording);
+  g_autofree gchar *what = g_strdup_printf ("the kept recording %s", name);
+
+  symbl_report_upload_start (&background->report, what, entry->size);
+}
+
+static void
 on_resumed (const SymblOutboxEntry * entry, const SymblJobIds * ids,
     gpointer user_data)
 {
@@ -362,6 +382,7 @@ on_resumed (const SymblOutboxEntry * entry, const SymblJobIds * ids,
       (entry->duration_s * GST_SECOND) : GST_CLOCK_TIME_NONE, NULL);
   gst_structure_set (gst_message_writable_structure (job), "resumed",
       G_TYPE_BOOLEAN, TRUE, NULL);
+  symbl_report_upload_end (&background->report, TRUE, ids, NULL);
   gst_element_post_message (background->element, job);
 }
 
@@ -372,6 +393,7 @@ on_resume_failed (const SymblOutboxEntry * entry, const GError * error,
 {
   SymblBackground *background = user_data;
 
+  symbl_report_upload_end (&background->report, FALSE, NULL, error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   GST_ELEMENT_WARNING_WITH_DETAILS (background->element, RESOURCE, WRITE,
@@ -403,8 +425,9 @@ static gpointer
 run_in_background (gpointer data)
 {
   SymblBackground *background = data;
-  SymblResumeCallbacks callbacks = { resume_uploader, NULL, on_resumed,
-    on_resume_failed, NULL, background
+  SymblResumeCallbacks callbacks = { resume_uploader, on_resuming,
+    on_resumed, on_resume_failed, NULL, background,
+    symbl_report_callbacks (&background->report)
   };
   g_autoptr (GError) error = NULL;
 
@@ -426,6 +449,7 @@ symbl_background_start (GstElement * element, SymblUpload * upload,
   background->element = element;
   background->upload = upload;
   background->resume = resume;
+  symbl_report_init (&background->report, element, upload);
   background->cancellable = g_cancellable_new ();
   background->thread = g_thread_new ("symbl-background", run_in_background,
       background);

@@ -36,10 +36,13 @@ void symbl_report_init (SymblReport * report, GstElement * element,
 /* The callbacks an upload takes, with @report as their user data. */
 SymblUploadCallbacks symbl_report_callbacks (SymblReport * report);
 
-/* The start and the end of an upload of @size bytes, as progress. */
-void symbl_report_upload_start (SymblReport * report, guint64 size);
+/* The start and the end of an upload of @what (for the text: "the
+ * recording", "segment 2"), @size bytes, as progress that names the host;
+ * a success's text carries the ids, for gst-launch-1.0 without -m. */
+void symbl_report_upload_start (SymblReport * report, const gchar * what,
+    guint64 size);
 void symbl_report_upload_end (SymblReport * report, gboolean ok,
-    const GError * error);
+    const SymblJobIds * ids, const GError * error);
 
 /* A failed upload: of the whole recording (@segment NULL), or of segment
  * @segment->index, which was to be appended to @segment->conversation_id. */

@@ -61,7 +61,6 @@ static gboolean
 send_entry (Resume * resume, SymblUpload * upload, SymblOutboxEntry * entry,
     SymblJobIds * ids, GError ** error)
 {
-  SymblUploadCallbacks callbacks = { NULL, NULL, NULL, NULL };
   SymblResponse response = { 0, NULL, -1 };
   gboolean ok, repaired;
 
@@ -83,8 +82,8 @@ send_entry (Resume * resume, SymblUpload * upload, SymblOutboxEntry * entry,
   entry->size = file_size (entry->recording);
   if (resume->callbacks->sending)
     resume->callbacks->sending (entry, repaired, resume->callbacks->user_data);
-  ok = symbl_upload_send (upload, entry, &callbacks, ids, &response,
-      resume->cancellable, error);
+  ok = symbl_upload_send (upload, entry, &resume->callbacks->upload, ids,
+      &response, resume->cancellable, error);
   symbl_response_clear (&response);
   return ok;
 }

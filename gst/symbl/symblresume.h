@@ -27,6 +27,8 @@ typedef struct
   /* Left this time: another process holds it, or its manifest is unusable. */
   void (*skipped) (const gchar * why, gpointer user_data);
   gpointer user_data;
+  /* Those of each upload, with their own user data: retries, progress. */
+  SymblUploadCallbacks upload;
 } SymblResumeCallbacks;
 
 /* Sends what is not done in @dir; sent-no-reply only with

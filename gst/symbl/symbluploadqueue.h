@@ -21,6 +21,7 @@ typedef struct _SymblUploadQueue SymblUploadQueue;
 typedef struct
 {
   /* From the queue's thread. @index counts segments from 0. */
+  void (*sending) (guint index, guint64 size, gpointer user_data);
   void (*uploaded) (guint index, const SymblJobIds * ids,
       const SymblMediaFormat * format, guint64 size, GstClockTime duration,
       const gchar * kept_path, gpointer user_data);

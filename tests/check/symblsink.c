@@ -319,6 +319,105 @@ GST_START_TEST (test_dynamic_link_from_decodebin)
 
 GST_END_TEST;
 
+/* Every message an application reads comes from the element it named,
+ * not from symblsink's insides: warnings, errors, progress and results. */
+static void
+expect_all_from (GList * messages, GstElement * named)
+{
+  for (; messages; messages = messages->next) {
+    GstMessage *msg = messages->data;
+
+    if (GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS)
+      continue;
+    fail_unless (GST_MESSAGE_SRC (msg) == GST_OBJECT (named),
+        "a %s message from %s", GST_MESSAGE_TYPE_NAME (msg),
+        GST_MESSAGE_SRC_NAME (msg));
+  }
+}
+
+/* The text of the last progress message. */
+static gchar *
+last_progress_text (GList * messages)
+{
+  gchar *text = NULL;
+
+  for (; messages; messages = messages->next) {
+    GstProgressType type;
+    g_autofree gchar *code = NULL;
+
+    if (GST_MESSAGE_TYPE (messages->data) != GST_MESSAGE_PROGRESS)
+      continue;
+    g_free (text);
+    gst_message_parse_progress (messages->data, &type, &code, &text);
+  }
+  return text;
+}
+
+GST_START_TEST (test_messages_come_from_symblsink)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
+      "symblsink name=s retry-backoff-factor=0.05 %s", props);
+  GstElement *named = gst_bin_get_by_name (GST_BIN (pipeline), "s");
+  GList *messages;
+  const GstStructure *job;
+  g_autofree gchar *ids = NULL;
+  g_autofree gchar *last = NULL;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server, "status=503",
+          NULL));
+  messages = symbl_test_run_with (pipeline, 60, GST_MESSAGE_PROGRESS);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_WARNING, NULL));
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_PROGRESS, NULL));
+  job = gst_message_get_structure (symbl_test_find (messages,
+          GST_MESSAGE_ELEMENT, "symbl-job"));
+  expect_all_from (messages, named);
+
+  /* gst-launch-1.0 without -m prints progress: the ids are in it. */
+  ids = g_strdup_printf ("Upload complete: conversation-id=%s job-id=%s",
+      gst_structure_get_string (job, "conversation-id"),
+      gst_structure_get_string (job, "job-id"));
+  last = last_progress_text (messages);
+  fail_unless_equals_string (last, ids);
+  symbl_test_messages_free (messages);
+
+  /* An error too. */
+  fail_unless (symbl_local_server_add_fault_text (t.server, "status=400",
+          NULL));
+  messages = symbl_test_run (pipeline, 60);
+  symbl_test_expect_error (messages, "HTTP 400");
+  expect_all_from (messages, named);
+  symbl_test_messages_free (messages);
+
+  gst_object_unref (named);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* The upload's progress names where it goes. */
+GST_START_TEST (test_progress_names_the_host)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc num-buffers=5 ! "
+      "symblsink %s", props);
+  GList *messages = symbl_test_run_with (pipeline, 60, GST_MESSAGE_PROGRESS);
+  GstMessage *start = symbl_test_find (messages, GST_MESSAGE_PROGRESS, NULL);
+  GstProgressType type;
+  g_autofree gchar *code = NULL;
+  g_autofree gchar *text = NULL;
+
+  gst_message_parse_progress (start, &type, &code, &text);
+  fail_unless_equals_int (type, GST_PROGRESS_TYPE_START);
+  fail_unless (g_str_has_prefix (text, "Uploading the recording ("), "%s",
+      text);
+  fail_unless (g_str_has_suffix (text, ") to 127.0.0.1"), "%s", text);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 symblsink_suite (void)
 {
@@ -334,6 +433,8 @@ symblsink_suite (void)
   tcase_add_test (tc, test_any_raw_audio_is_converted);
   tcase_add_test (tc, test_trackers_location_and_environment_variables);
   tcase_add_test (tc, test_dynamic_link_from_decodebin);
+  tcase_add_test (tc, test_messages_come_from_symblsink);
+  tcase_add_test (tc, test_progress_names_the_host);
   return s;
 }
 
