@@ -935,6 +935,39 @@ share_base_time (GstSymblSink * self)
   g_value_unset (&item);
 }
 
+/* A meeting may last the four hours Symbl takes: say so at READY if
+ * spool-dir could not hold them (video takes more still). */
+static void
+warn_if_spool_dir_is_small (GstSymblSink * self)
+{
+  g_autofree gchar *dir = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GFileInfo) info = NULL;
+  guint64 needed, free_bytes;
+
+  GST_OBJECT_LOCK (self);
+  dir = self->settings.spool_dir ? g_strdup (self->settings.spool_dir) :
+      symbl_settings_default_spool_dir ();
+  GST_OBJECT_UNLOCK (self);
+  g_mutex_lock (&self->lock);
+  needed = 4 * symbl_audio_format_bytes_per_hour (self->format);
+  g_mutex_unlock (&self->lock);
+  file = g_file_new_for_path (dir);
+  info = g_file_query_filesystem_info (file,
+      G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+  if (!info || !g_file_info_has_attribute (info,
+          G_FILE_ATTRIBUTE_FILESYSTEM_FREE))
+    return;
+  free_bytes = g_file_info_get_attribute_uint64 (info,
+      G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  if (free_bytes < needed)
+    GST_ELEMENT_WARNING (self, RESOURCE, NO_SPACE_LEFT, ("spool-dir %s has "
+            "%.1f MB free, less than the %.1f MB that four hours of one "
+            "speaker take as %s: a long meeting would fill it", dir,
+            free_bytes / 1e6, needed / 1e6, symbl_audio_format_container
+            (self->format)), (NULL));
+}
+
 static GstStateChangeReturn
 gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -945,6 +978,7 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_NULL_TO_READY:
       if (!check_encoder (self) || !prepare_uploads (self))
         return GST_STATE_CHANGE_FAILURE;
+      warn_if_spool_dir_is_small (self);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->cancellable = g_cancellable_new ();

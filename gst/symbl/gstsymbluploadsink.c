@@ -251,13 +251,15 @@ gst_symbl_upload_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
 }
 
 /* Files are named after the element the user named: this one, or the
- * sink bin (symblsink) that wraps it. */
+ * sink bin (symblsink) that wraps it; not the pipeline, which a sink
+ * makes a sink too. */
 static gchar *
 spool_label (GstSymblUploadSink * self)
 {
   g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT (self));
 
-  if (parent && GST_OBJECT_FLAG_IS_SET (parent, GST_ELEMENT_FLAG_SINK))
+  if (parent && !GST_IS_PIPELINE (parent)
+      && GST_OBJECT_FLAG_IS_SET (parent, GST_ELEMENT_FLAG_SINK))
     return gst_object_get_name (parent);
   return gst_object_get_name (GST_OBJECT (self));
 }
@@ -476,6 +478,8 @@ finish_recording (GstSymblUploadSink * self)
 
   if (!self->format) {
     self->format = symbl_media_format_from_file (path, &error);
+    if (!self->format && error->domain == GST_STREAM_ERROR)
+      goto not_media;
     if (!self->format)
       goto failed;
     if (!g_str_has_suffix (path, self->format->extension)
@@ -498,6 +502,16 @@ finish_recording (GstSymblUploadSink * self)
   }
   save_entry (self, self->spool, SYMBL_OUTBOX_READY);
   return TRUE;
+
+not_media:
+  /* Nothing that Symbl could take: there is no recording to keep. */
+  post_error (self, GST_STREAM_ERROR, error->code, NULL,
+      g_strdup_printf ("%s. It is not a recording, and was not kept.",
+          error->message), NULL);
+  g_error_free (error);
+  drop_entry (self, TRUE);
+  symbl_spool_free (g_steal_pointer (&self->spool), TRUE);
+  return FALSE;
 
 failed:
   path = symbl_spool_get_path (self->spool);

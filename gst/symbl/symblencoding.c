@@ -533,6 +533,16 @@ symbl_encoding_new_audio_encoder (SymblAudioFormat format, guint channels,
   return finish (&b, build_audio_encoder (&b, format, channels));
 }
 
+guint64
+symbl_audio_format_bytes_per_hour (SymblAudioFormat format)
+{
+  /* WAV exactly; FLAC of noise, its worst case; MP3 at its constant
+   * bitrate; Opus at the most its variable bitrate reaches. */
+  const guint64 per_hour[] = { 115200000, 95500000, 14400000, 11300000 };
+
+  return per_hour[format];
+}
+
 const gchar *
 symbl_audio_format_container (SymblAudioFormat format)
 {

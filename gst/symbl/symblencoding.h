@@ -61,6 +61,10 @@ GstElement *symbl_encoding_new_audio_encoder (SymblAudioFormat format,
  * symblmedia names formats. */
 const gchar *symbl_audio_format_container (SymblAudioFormat format);
 
+/* The most an hour of one speaker takes in @format, in bytes
+ * (docs/media-server.md measures them). */
+guint64 symbl_audio_format_bytes_per_hour (SymblAudioFormat format);
+
 /* Tells the encoder (or inputs) whether its inputs are live, before data
  * flows. */
 void symbl_encoding_set_live (GstElement * encoder, gboolean live);

@@ -2,6 +2,7 @@
  * or in a clear error with the recording kept. Retries, timeouts, TLS,
  * proxies and the spool's privacy. */
 #include <signal.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -765,6 +766,35 @@ GST_START_TEST (test_kill_while_recording_loses_at_most_a_second)
 
 GST_END_TEST;
 
+/* A spool-dir that could not hold four hours is told of at READY. A
+ * file system of 2 MB of its own, in a mount namespace: root only. */
+GST_START_TEST (test_a_small_spool_dir_is_warned_of)
+{
+  g_autofree gchar *dir = g_build_filename (t.spool_dir, "tiny", NULL);
+  g_autofree gchar *script = g_strdup_printf ("mount -t tmpfs -o size=2m "
+      "none %s && gst-launch-1.0 audiotestsrc num-buffers=1 ! symblsink "
+      "format=opus spool-dir=%s api-url=%s access-token=%s", dir, dir,
+      symbl_local_server_get_url (t.server), TEST_TOKEN);
+  const gchar *argv[] = { "unshare", "--mount", "sh", "-c", script, NULL };
+  g_autofree gchar *out = NULL;
+  g_autofree gchar *err = NULL;
+  gint status;
+
+  if (getuid () != 0) {
+    g_print ("skipped: needs root for a file system of its own\n");
+    return;
+  }
+  fail_unless (g_mkdir (dir, 0700) == 0);
+  fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
+          G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
+  /* gst-launch-1.0 prints warnings on its standard output. */
+  fail_unless (strstr (out, "that four hours of one speaker take as ogg")
+      != NULL, "%s%s", out, err);
+  fail_unless (strstr (out, "45.2 MB") != NULL, "%s", out);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_spool_file_is_private)
 {
   GList *messages = record ("");
@@ -1127,6 +1157,7 @@ reliability_suite (void)
   tcase_add_test (tc, test_wav_cut_short_by_a_crash_is_repaired);
   tcase_add_test (tc, test_kill_while_recording_loses_at_most_a_second);
   tcase_add_test (tc, test_spool_file_is_private);
+  tcase_add_test (tc, test_a_small_spool_dir_is_warned_of);
   tcase_add_test (tc, test_user_agent);
   tcase_add_test (tc, test_tls_is_verified);
   tcase_add_test (tc, test_ready_never_waits_on_the_network);

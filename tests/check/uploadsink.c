@@ -198,6 +198,47 @@ GST_START_TEST (test_other_containers_are_refused_with_advice)
 
 GST_END_TEST;
 
+/* A file that is no media at all: a clear error, no request, and no file
+ * left behind. */
+GST_START_TEST (test_not_media_is_refused_and_not_kept)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("filesrc location=%s/README.md "
+      "! symbluploadsink %s", SYMBL_SOURCE_ROOT, props);
+  GList *messages = symbl_test_run (pipeline, 30);
+
+  symbl_test_expect_error (messages, "It is not a recording, and was not "
+      "kept");
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+  fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
+/* On its own, the upload sink names its files after itself (not its
+ * pipeline), with the extension of what it recorded. */
+GST_START_TEST (test_spool_files_are_named_after_the_element)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  g_autofree gchar *mp3 = make_file ("named.mp3", "lamemp3enc", 1);
+  GstElement *pipeline = symbl_test_pipeline ("filesrc location=%s ! "
+      "symbluploadsink name=front-desk keep-spool=true %s", mp3, props);
+  GList *messages = symbl_test_run (pipeline, 30);
+  const gchar *kept = gst_structure_get_string (gst_message_get_structure
+      (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job")),
+      "location");
+  g_autofree gchar *name = g_path_get_basename (kept);
+
+  fail_unless (strstr (name, "-front-desk-") != NULL, "%s", name);
+  fail_unless (g_str_has_suffix (name, ".mp3"), "%s", name);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 static Suite *
 uploadsink_suite (void)
 {
@@ -212,6 +253,8 @@ uploadsink_suite (void)
       G_N_ELEMENTS (typefound));
   tcase_add_test (tc, test_wavenc_header_rewrite_is_honoured);
   tcase_add_test (tc, test_other_containers_are_refused_with_advice);
+  tcase_add_test (tc, test_not_media_is_refused_and_not_kept);
+  tcase_add_test (tc, test_spool_files_are_named_after_the_element);
   return s;
 }
 
