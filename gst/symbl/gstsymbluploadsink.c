@@ -568,7 +568,7 @@ upload_recording (GstSymblUploadSink * self)
   SymblUploadCallbacks callbacks = symbl_report_callbacks (&self->report);
   g_autoptr (GCancellable) cancellable = NULL;
   g_autoptr (GError) error = NULL;
-  SymblResponse response = { 0, NULL, -1 };
+  SymblResponse response = SYMBL_RESPONSE_INIT;
   SymblJobIds ids = { NULL, NULL };
   SymblSpool *spool;
   const gchar *path;

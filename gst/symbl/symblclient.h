@@ -55,6 +55,9 @@ typedef struct
   gboolean body_sent;           /* an upload's whole body went out */
 } SymblResponse;
 
+/* What a SymblResponse starts as: no answer yet. */
+#define SYMBL_RESPONSE_INIT { 0, NULL, -1, FALSE }
+
 void symbl_response_clear (SymblResponse * response);
 
 /* One file upload to POST /v1/process/{audio,video}, or PUT .../{id}. */

@@ -311,7 +311,7 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
     GCancellable * cancellable)
 {
   SymblUploadCallbacks callbacks = symbl_report_callbacks (report);
-  SymblResponse response = { 0, NULL, -1 };
+  SymblResponse response = SYMBL_RESPONSE_INIT;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *trackers = NULL;
   GstObject *src = GST_OBJECT (report->element);

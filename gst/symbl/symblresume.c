@@ -61,7 +61,7 @@ static gboolean
 send_entry (Resume * resume, SymblUpload * upload, SymblOutboxEntry * entry,
     SymblJobIds * ids, GError ** error)
 {
-  SymblResponse response = { 0, NULL, -1 };
+  SymblResponse response = SYMBL_RESPONSE_INIT;
   gboolean ok, repaired;
 
   if (entry->append_to_meeting) {

@@ -5,7 +5,6 @@
 /* Renew this long before expiry: a tenth of the lifetime, at most 5 min. */
 #define MAX_RENEW_MARGIN_US (300 * G_TIME_SPAN_SECOND)
 /* How often a waiter looks at its cancellable. */
-#define WAIT_SLICE_US (50 * G_TIME_SPAN_MILLISECOND)
 
 typedef struct
 {
@@ -127,17 +126,30 @@ generate (SymblTokenSource * source, SymblClient * client,
   return g_strdup (token);
 }
 
+/* Wakes those who wait for another's answer, so that they see it. */
+static void
+on_cancelled (GCancellable * cancellable, gpointer user_data)
+{
+  g_mutex_lock (&cache_lock);
+  g_cond_broadcast (&cache_changed);
+  g_mutex_unlock (&cache_lock);
+}
+
 gchar *
 symbl_token_source_get (SymblTokenSource * source, SymblClient * client,
     SymblResponse * response, GCancellable * cancellable, GError ** error)
 {
   CachedToken *cached;
   gchar *token = NULL;
+  gulong handler;
 
   symbl_response_clear (response);
   if (source->fixed)
     return g_strdup (source->fixed);
 
+  /* Before the lock: a cancellable cancelled already calls it at once. */
+  handler = cancellable ? g_cancellable_connect (cancellable,
+      G_CALLBACK (on_cancelled), NULL, NULL) : 0;
   g_mutex_lock (&cache_lock);
   cached = lookup (source->key);
   for (;;) {
@@ -151,10 +163,10 @@ symbl_token_source_get (SymblTokenSource * source, SymblClient * client,
     }
     if (g_cancellable_set_error_if_cancelled (cancellable, error))
       break;
-    g_cond_wait_until (&cache_changed, &cache_lock,
-        g_get_monotonic_time () + WAIT_SLICE_US);
+    g_cond_wait (&cache_changed, &cache_lock);
   }
   g_mutex_unlock (&cache_lock);
+  g_cancellable_disconnect (cancellable, handler);
   return token;
 }
 
@@ -199,12 +211,4 @@ symbl_token_source_call (SymblTokenSource * source, SymblClient * client,
     g_error_free (call_error);
     renewed = TRUE;
   }
-}
-
-void
-symbl_token_cache_clear (void)
-{
-  g_mutex_lock (&cache_lock);
-  g_clear_pointer (&cache, g_hash_table_unref);
-  g_mutex_unlock (&cache_lock);
 }

@@ -41,8 +41,4 @@ gboolean symbl_token_source_call (SymblTokenSource * source,
     SymblClient * client, SymblTokenCall call, gpointer user_data,
     SymblResponse * response, GCancellable * cancellable, GError ** error);
 
-/* Forgets every cached token. Only while no token is being generated
- * (tests). */
-void symbl_token_cache_clear (void);
-
 G_END_DECLS

@@ -232,7 +232,7 @@ gboolean
 symbl_upload_check (SymblUpload * upload, GCancellable * cancellable,
     GError ** error)
 {
-  SymblResponse response = { 0, NULL, -1 };
+  SymblResponse response = SYMBL_RESPONSE_INIT;
   g_autoptr (GError) check_error = NULL;
   g_autofree gchar *token = NULL;
   gboolean refused;

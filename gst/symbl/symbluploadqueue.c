@@ -80,7 +80,7 @@ static void
 upload_segment (SymblUploadQueue * queue, Segment * segment)
 {
   SymblUploadCallbacks *callbacks = &queue->callbacks.upload;
-  SymblResponse response = { 0, NULL, -1 };
+  SymblResponse response = SYMBL_RESPONSE_INIT;
   SymblJobIds ids = { NULL, NULL };
   g_autoptr (GError) error = NULL;
   SymblOutboxEntry *entry = segment->entry;
@@ -206,7 +206,7 @@ gboolean
 symbl_upload_queue_push (SymblUploadQueue * queue,
     const SymblMediaFormat * format, GstClockTime duration)
 {
-  SymblResponse no_response = { 0, NULL, -1 };
+  SymblResponse no_response = SYMBL_RESPONSE_INIT;
   g_autoptr (GError) error = NULL;
   SymblOutboxEntry *entry;
   Segment *segment;
