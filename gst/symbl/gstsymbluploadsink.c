@@ -478,7 +478,7 @@ finish_recording (GstSymblUploadSink * self)
 
   if (!self->format) {
     self->format = symbl_media_format_from_file (path, &error);
-    if (!self->format && error->domain == GST_STREAM_ERROR)
+    if (!self->format && symbl_media_file_is_text (path))
       goto not_media;
     if (!self->format)
       goto failed;

@@ -91,11 +91,11 @@ unsupported:
   }
 }
 
-const SymblMediaFormat *
-symbl_media_format_from_file (const gchar * path, GError ** error)
+/* What the first bytes of the file at @path look like, or NULL. */
+static GstCaps *
+typefind_file (const gchar * path, GError ** error)
 {
   g_autoptr (GstBuffer) head = NULL;
-  g_autoptr (GstCaps) caps = NULL;
   g_autofree gchar *data = g_malloc (TYPEFIND_BYTES);
   gssize got;
   FILE *file;
@@ -110,7 +110,19 @@ symbl_media_format_from_file (const gchar * path, GError ** error)
   fclose (file);
 
   head = gst_buffer_new_wrapped (g_steal_pointer (&data), got);
-  caps = gst_type_find_helper_for_buffer (NULL, head, NULL);
+  return gst_type_find_helper_for_buffer (NULL, head, NULL);
+}
+
+const SymblMediaFormat *
+symbl_media_format_from_file (const gchar * path, GError ** error)
+{
+  GError *read_error = NULL;
+  g_autoptr (GstCaps) caps = typefind_file (path, &read_error);
+
+  if (read_error) {
+    g_propagate_error (error, read_error);
+    return NULL;
+  }
   if (!caps) {
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_TYPE_NOT_FOUND,
         "Could not tell the format of the recording %s. Give "
@@ -119,6 +131,15 @@ symbl_media_format_from_file (const gchar * path, GError ** error)
     return NULL;
   }
   return symbl_media_format_from_caps (caps, error);
+}
+
+gboolean
+symbl_media_file_is_text (const gchar * path)
+{
+  g_autoptr (GstCaps) caps = typefind_file (path, NULL);
+
+  return caps && g_str_has_prefix (gst_structure_get_name
+      (gst_caps_get_structure (caps, 0)), "text/");
 }
 
 gboolean

@@ -46,6 +46,10 @@ const SymblMediaFormat *symbl_media_format_from_file (const gchar * path,
 
 /* TRUE when a recording of @size bytes holds no media, only a container, as wavenc
  * leaves after a stream with no audio. */
+/* Whether the file at @path is text (a README fed to symbluploadsink by
+ * mistake): no recording at all. */
+gboolean symbl_media_file_is_text (const gchar * path);
+
 gboolean symbl_media_is_empty (const SymblMediaFormat * format,
     guint64 size);
 
