@@ -24,6 +24,7 @@ struct _GstSymblSegmentWriter
   GstElement *filesink;
   gchar *path;
   gboolean cutting;             /* an EOS of filesink's is a cut's */
+  gboolean has_data;            /* the segment got its first data */
   guint index;
 };
 
@@ -51,6 +52,7 @@ on_first_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (user_data);
 
   GST_DEBUG_OBJECT (self, "segment %u begins: %s", self->index, self->path);
+  self->has_data = TRUE;
   post_segment (self, GST_SYMBL_SEGMENT_STARTED, self->path,
       GST_CLOCK_TIME_NONE, FALSE);
   return GST_PAD_PROBE_REMOVE;
@@ -72,6 +74,7 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
   if (!spool)
     return FALSE;
   self->path = g_strdup (symbl_spool_get_path (spool));
+  self->has_data = FALSE;
   symbl_spool_free (spool, FALSE);
 
   self->encoder = symbl_encoding_new_audio_encoder (self->format,
@@ -147,11 +150,34 @@ on_cut (GstSymblSegmenter * segmenter, GstClockTime duration,
   gst_element_sync_state_with_parent (self->filesink);
 }
 
+/* wavenc stopped before EOS warns that its header is unfinished: the
+ * segment is kept, symblsink says where, and its header is mended from
+ * its size when it is sent (symblwavrepair.h). */
+static gboolean
+is_unfinished_wav_warning (GstMessage * message)
+{
+  g_autoptr (GError) error = NULL;
+  GstElementFactory *factory;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING
+      || !GST_IS_ELEMENT (GST_MESSAGE_SRC (message)))
+    return FALSE;
+  factory = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (message)));
+  gst_message_parse_warning (message, &error, NULL);
+  return factory && g_str_equal (GST_OBJECT_NAME (factory), "wavenc")
+      && g_error_matches (error, GST_STREAM_ERROR, GST_STREAM_ERROR_MUX);
+}
+
 /* The end of the stream closes the last segment's file. */
 static void
 gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
 {
   GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (bin);
+
+  if (is_unfinished_wav_warning (message)) {
+    gst_message_unref (message);
+    return;
+  }
 
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS
       && GST_MESSAGE_SRC (message) == GST_OBJECT (self->filesink)) {
@@ -161,6 +187,13 @@ gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
     }
     g_autofree gchar *path = g_steal_pointer (&self->path);
 
+    /* A stream without data: no segment, and no file left behind. */
+    if (!self->has_data) {
+      g_unlink (path);
+      GST_BIN_CLASS (gst_symbl_segment_writer_parent_class)->handle_message
+          (bin, message);
+      return;
+    }
     post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path,
         gst_symbl_segmenter_get_segment_position (GST_SYMBL_SEGMENTER
             (self->segmenter)), TRUE);

@@ -21,7 +21,9 @@
  *
  * With #GstSymblSink:segment-duration, long audio recordings are cut at
  * quiet moments into parts uploaded while recording goes on, appended to
- * one conversation; each part posts its own `symbl-job`.
+ * one conversation; each part posts its own `symbl-job`. Without it,
+ * audio longer than 3 h 55 min is cut the same way, since Symbl refuses
+ * files longer than 4 hours.
  *
  * ## Example launch lines
  * |[
@@ -42,6 +44,7 @@
 #include "gstsymblsinkpad.h"
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
+#include "symblmedia.h"
 #include "symblmessages.h"
 #include "symblreport.h"
 #include "symblsettings.h"
@@ -62,6 +65,13 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 /* How long live input waits for the other pads' caps: about what a jitter
  * buffer holds, so that little of the live pad is lost waiting. */
 #define LIVE_CAPS_WAIT (500 * G_TIME_SPAN_MILLISECOND)
+/* Audio is cut this often even without segment-duration, and at most
+ * this often with it, so that every part stays under Symbl's 4 hours per
+ * file: the cut falls within GST_SYMBL_SEGMENTER_SEARCH (2 s) of it, an
+ * encoder may add a frame, and a decoder counting priming samples a few
+ * more; 5 minutes leave room for all that, and cost one more PUT only
+ * for meetings longer than 3 h 55 min. */
+#define LONG_SEGMENT_SECONDS (SYMBL_MAX_FILE_SECONDS - 5 * 60)
 
 enum
 {
@@ -93,10 +103,13 @@ struct _GstSymblSink
    * keeps the shared properties. */
   GstElement *upload;
 
-  /* With segment-duration (decided at NULL to READY): the segments go to
-   * symblsink's own queue, as the writer closes them. */
+  /* Audio alone, or with segment-duration (decided at NULL to READY):
+   * the segments go to symblsink's own queue, as the writer closes them.
+   * A sink_%u pad that turns out to carry video brings the upload sink
+   * back (record_in_one_upload). */
   SymblSettings settings;       /* object lock: the shared properties */
   gboolean segmenting;          /* READY and up */
+  gboolean cut;                 /* queue_lock: segment 0 was cut off */
   SymblUpload *segment_upload;  /* READY and up, when segmenting */
   SymblReport report;
   SymblBackground *background;  /* READY and up, when segmenting */
@@ -211,7 +224,8 @@ build_segments (GstSymblSink * self, guint n_audio)
   if (!inputs)
     return NULL;
   self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
-      self->segment_duration * GST_SECOND, spool_dir, GST_OBJECT_NAME (self),
+      (self->segment_duration ? self->segment_duration :
+          LONG_SEGMENT_SECONDS) * GST_SECOND, spool_dir, GST_OBJECT_NAME (self),
       &self->missing, &self->encoder_error);
   if (!self->writer) {
     gst_object_unref (inputs);
@@ -331,6 +345,20 @@ watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
       self, NULL);
 }
 
+/* A sink_%u pad carries video, which cannot be cut: one upload at EOS
+ * through the upload sink, which refuses it past 4 hours. Added while the
+ * pipeline may be playing already, the upload sink must not ask it to
+ * preroll again. Lock held. */
+static void
+record_in_one_upload (GstSymblSink * self)
+{
+  GST_INFO_OBJECT (self, "video: one upload at the end, not cut");
+  self->segmenting = FALSE;
+  g_object_set (self->upload, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (self), self->upload);
+  gst_element_sync_state_with_parent (self->upload);
+}
+
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -358,7 +386,9 @@ rebuild_encoder (GstSymblSink * self)
         "segment-duration cuts audio only: record video without it");
     return;
   }
-  encoder = self->segment_duration ? build_segments (self, plan.n_audio) :
+  if (plan.video && self->segmenting)
+    record_in_one_upload (self);
+  encoder = self->segmenting ? build_segments (self, plan.n_audio) :
       symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
   if (!encoder) {
     GST_WARNING_OBJECT (self, "no encoder: %s", self->encoder_error->message);
@@ -368,7 +398,7 @@ rebuild_encoder (GstSymblSink * self)
   GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
       plan.video);
 
-  if (!self->segment_duration)
+  if (!self->segmenting)
     watch_encoded_samples (self, encoder);
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
@@ -726,6 +756,28 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
+/* Segments are told of as such with segment-duration, or once the
+ * recording was cut at the 4 hours cap; a recording under the cap is one
+ * upload, told of as it was before the cap. */
+static gboolean
+is_cut (GstSymblSink * self)
+{
+  gboolean cut;
+
+  g_mutex_lock (&self->queue_lock);
+  cut = self->cut;
+  g_mutex_unlock (&self->queue_lock);
+  return cut;
+}
+
+static void
+on_segment_sending (guint index, guint64 size, gpointer user_data)
+{
+  GstSymblSink *self = GST_SYMBL_SINK (user_data);
+
+  symbl_report_upload_start (&self->report, size);
+}
+
 static void
 on_segment_uploaded (guint index, const SymblJobIds * ids,
     const SymblMediaFormat * format, guint64 size, GstClockTime duration,
@@ -735,8 +787,10 @@ on_segment_uploaded (guint index, const SymblJobIds * ids,
   GstMessage *job = symbl_message_job (GST_OBJECT (self), ids, format, size,
       duration, kept_path);
 
-  gst_structure_set (gst_message_writable_structure (job), "segment",
-      G_TYPE_UINT, index, NULL);
+  symbl_report_upload_end (&self->report, TRUE, NULL);
+  if (is_cut (self))
+    gst_structure_set (gst_message_writable_structure (job), "segment",
+        G_TYPE_UINT, index, NULL);
   gst_element_post_message (GST_ELEMENT (self), job);
 }
 
@@ -749,8 +803,9 @@ on_segment_failed (guint index, const gchar * path,
   SymblReportSegment segment = { index, conversation_id };
 
   GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
-  symbl_report_upload_error (&self->report, format, path, &segment, error,
-      response);
+  symbl_report_upload_end (&self->report, FALSE, error);
+  symbl_report_upload_error (&self->report, format, path,
+      is_cut (self) ? &segment : NULL, error, response);
 }
 
 /* Every segment is uploaded: the end of the stream, held until now, goes
@@ -784,7 +839,8 @@ on_segments_finished (gboolean ok, gpointer user_data)
 static gboolean
 handle_segment_message (GstSymblSink * self, GstMessage * message)
 {
-  SymblUploadQueueCallbacks callbacks = { on_segment_uploaded,
+  SymblUploadQueueCallbacks callbacks = { on_segment_sending,
+    on_segment_uploaded,
     on_segment_failed, on_segments_finished, self,
     symbl_report_callbacks (&self->report)
   };
@@ -793,6 +849,7 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
   gboolean closed = gst_message_has_name (message, GST_SYMBL_SEGMENT_CLOSED);
   const GstStructure *s = gst_message_get_structure (message);
   guint64 duration = GST_CLOCK_TIME_NONE;
+  gboolean last = TRUE;
   g_autofree gchar *metadata = NULL;
   const SymblMediaFormat *format;
   SymblStreamInfo info;
@@ -806,10 +863,12 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
     get_stream_info (self, &info, &metadata);
 
   g_mutex_lock (&self->queue_lock);
-  if (eos) {
+  if (eos && !self->queue) {
+    /* No segment began: the error ends the stream. */
+    symbl_report_nothing_recorded (&self->report);
+  } else if (eos) {
     gst_message_replace (&self->held_eos, message);
-    if (self->queue)
-      symbl_upload_queue_close (self->queue);
+    symbl_upload_queue_close (self->queue);
   } else if (started) {
     if (!self->queue)
       self->queue = symbl_upload_queue_new (self->segment_upload, &callbacks);
@@ -817,6 +876,8 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
             "location"), format, &info);
   } else if (self->queue) {
     gst_structure_get_uint64 (s, "duration", &duration);
+    gst_structure_get_boolean (s, "last", &last);
+    self->cut |= !last;
     symbl_upload_queue_push (self->queue, format, duration);
   }
   g_mutex_unlock (&self->queue_lock);
@@ -872,9 +933,11 @@ prepare_uploads (GstSymblSink * self)
   SymblSettings settings;
 
   g_mutex_lock (&self->lock);
-  self->segmenting = self->segment_duration > 0;
+  self->segmenting = self->segment_duration > 0
+      || count_inputs (self, INPUT_VIDEO) == 0;
   g_mutex_unlock (&self->lock);
   if (!self->segmenting) {
+    g_object_set (self->upload, "async", TRUE, NULL);
     if (!parent)
       gst_bin_add (GST_BIN (self), self->upload);
     return TRUE;
@@ -892,7 +955,14 @@ prepare_uploads (GstSymblSink * self)
         self->segment_upload, settings.resume_pending);
   }
   symbl_settings_clear (&settings);
-  return self->segment_upload != NULL;
+  if (!self->segment_upload)
+    return FALSE;
+  /* Pads requested in NULL fed the upload sink: the writer now. */
+  g_mutex_lock (&self->lock);
+  if (self->encoder)
+    rebuild_encoder (self);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 /* GstBin gives each child the base time as it sets it to PLAYING, the
@@ -916,6 +986,21 @@ share_base_time (GstSymblSink * self)
   g_value_unset (&item);
 }
 
+/* Back in NULL, as when made: pads requested now feed the upload sink
+ * until prepare_uploads decides. */
+static void
+record_to_upload_sink (GstSymblSink * self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT
+      (self->upload));
+
+  g_mutex_lock (&self->lock);
+  self->segmenting = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (!parent)
+    gst_bin_add (GST_BIN (self), self->upload);
+}
+
 static GstStateChangeReturn
 gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -930,6 +1015,9 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->cancellable = g_cancellable_new ();
       self->told = FALSE;
+      g_mutex_lock (&self->queue_lock);
+      self->cut = self->segment_duration > 0;
+      g_mutex_unlock (&self->queue_lock);
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
@@ -956,6 +1044,7 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
     g_clear_pointer (&self->background, symbl_background_stop);
     g_clear_pointer (&self->segment_upload, symbl_upload_free);
+    record_to_upload_sink (self);
   }
   return ret;
 }
@@ -1179,7 +1268,9 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
    * uploads each part while recording goes on: the first with POST, the
    * others appended to its conversation with PUT. Each part posts its own
    * symbl-job message, with a segment field. 0 (the default) uploads the
-   * whole recording at EOS. Audio only.
+   * whole recording at EOS, cut the same way every 3 h 55 min, since
+   * Symbl refuses files longer than 4 hours. Audio only: a recording with
+   * video is one file, refused past 4 hours.
    *
    * Since: 0.1
    */
@@ -1187,8 +1278,9 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
       g_param_spec_uint ("segment-duration", "Segment duration",
           "Seconds: cut the recording at a quiet moment about this often and "
           "upload each part while recording goes on, appended to one "
-          "conversation (0: one upload at the end; audio only)", 0,
-          4 * 3600, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "conversation (0: one upload at the end, cut every 3 h 55 min as "
+          "Symbl takes at most 4 h per file; audio only)", 0,
+          LONG_SEGMENT_SECONDS, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 

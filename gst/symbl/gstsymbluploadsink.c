@@ -464,9 +464,7 @@ finish_recording (GstSymblUploadSink * self)
   GError *error = NULL;
 
   if (!self->spool) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("The stream ended before any data arrived: nothing was recorded "
-            "and nothing was uploaded"), (NULL));
+    symbl_report_nothing_recorded (&self->report);
     return FALSE;
   }
 

@@ -20,6 +20,9 @@ typedef struct _SymblUploadQueue SymblUploadQueue;
 
 typedef struct
 {
+  /* From the queue's thread, before each attempt to send a segment of
+   * @size bytes. May be NULL. */
+  void (*sending) (guint index, guint64 size, gpointer user_data);
   /* From the queue's thread. @index counts segments from 0. */
   void (*uploaded) (guint index, const SymblJobIds * ids,
       const SymblMediaFormat * format, guint64 size, GstClockTime duration,
