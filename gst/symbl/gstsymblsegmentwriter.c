@@ -24,6 +24,9 @@ struct _GstSymblSegmentWriter
   GstElement *filesink;
   gchar *path;
   gboolean cutting;             /* an EOS of filesink's is a cut's */
+  gboolean write_failed;        /* the segment's file is cut short: kept,
+                                 * never closed as complete */
+  gint end_refused;             /* atomic: the stream's EOS goes no further */
   guint index;
 };
 
@@ -56,6 +59,33 @@ on_first_data (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_REMOVE;
 }
 
+/* The end of the stream reaches the last segment's file, complete (the
+ * encoder wrote its final header before it; the file is unbuffered). It
+ * is closed there, in the streaming thread, before filesink takes the
+ * EOS: the parent hands it on and may hold the thread until it is
+ * uploaded, so that the EOS message comes after the job's, as a sink's
+ * EOS does; if the parent ends the stream otherwise (a failure, nothing
+ * recorded), the EOS goes no further. */
+static GstPadProbeReturn
+on_end (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (user_data);
+  g_autofree gchar *path = NULL;
+
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) != GST_EVENT_EOS
+      || self->cutting)
+    return GST_PAD_PROBE_OK;
+  path = g_steal_pointer (&self->path);
+  /* Cut short by a write error: no segment to hand on as whole. */
+  if (self->write_failed || !path)
+    return GST_PAD_PROBE_OK;
+  post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path,
+      gst_symbl_segmenter_get_segment_position (GST_SYMBL_SEGMENTER
+          (self->segmenter)), TRUE);
+  return g_atomic_int_get (&self->end_refused) ? GST_PAD_PROBE_DROP :
+      GST_PAD_PROBE_OK;
+}
+
 /* A new segment: its encoder, and a private (0600) file for it. */
 static gboolean
 start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
@@ -68,6 +98,7 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
       error);
   g_autofree gchar *name = NULL;
   g_autoptr (GstPad) encoder_sink = NULL;
+  g_autoptr (GstPad) file_sink = NULL;
 
   if (!spool)
     return FALSE;
@@ -92,6 +123,9 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
   gst_object_unref (self->encoder);     /* the bin holds it */
   encoder_sink = gst_element_get_static_pad (self->encoder, "sink");
   gst_pad_add_probe (encoder_sink, GST_PAD_PROBE_TYPE_BUFFER, on_first_data,
+      self, NULL);
+  file_sink = gst_element_get_static_pad (self->filesink, "sink");
+  gst_pad_add_probe (file_sink, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_end,
       self, NULL);
   if (!gst_element_link_pads (self->encoder, "src", self->filesink, "sink")
       || !gst_element_link_pads (self->segmenter, "src", self->encoder, "sink")) {
@@ -134,7 +168,8 @@ on_cut (GstSymblSegmenter * segmenter, GstClockTime duration,
   path = g_steal_pointer (&self->path);
   drop_segment (self);
   GST_INFO_OBJECT (self, "segment %u done: %s", self->index, path);
-  post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path, duration, FALSE);
+  if (!self->write_failed)
+    post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path, duration, FALSE);
 
   self->index++;
   if (!start_segment (self, &missing, &error)) {
@@ -147,23 +182,67 @@ on_cut (GstSymblSegmenter * segmenter, GstClockTime duration,
   gst_element_sync_state_with_parent (self->filesink);
 }
 
+/* wavenc stopped before EOS warns that its header is unfinished: the
+ * segment is kept, symblsink says where, and its header is mended from
+ * its size when it is sent (symblwavrepair.h). */
+static gboolean
+is_unfinished_wav_warning (GstMessage * message)
+{
+  g_autoptr (GError) error = NULL;
+  GstElementFactory *factory;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING
+      || !GST_IS_ELEMENT (GST_MESSAGE_SRC (message)))
+    return FALSE;
+  factory = gst_element_get_factory (GST_ELEMENT (GST_MESSAGE_SRC (message)));
+  gst_message_parse_warning (message, &error, NULL);
+  return factory && g_str_equal (GST_OBJECT_NAME (factory), "wavenc")
+      && g_error_matches (error, GST_STREAM_ERROR, GST_STREAM_ERROR_MUX);
+}
+
 /* The end of the stream closes the last segment's file. */
+/* A filesink's write error (a full disk): what the user needs is where
+ * the recording so far is kept. */
+static GstMessage *
+write_error (GstSymblSegmentWriter * self, GstMessage * message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gchar *debug = NULL;
+  g_autofree gchar *text = NULL;
+  GstMessage *own;
+
+  gst_message_parse_error (message, &error, &debug);
+  text = g_strdup_printf ("Could not write the recording (%s%s%s). What was "
+      "recorded so far is kept in %s.", error->message, debug ? ": " : "",
+      debug ? debug : "", self->path);
+  g_free (error->message);
+  error->message = g_steal_pointer (&text);
+  own = gst_message_new_error_with_details (GST_OBJECT (self), error, NULL,
+      gst_structure_new ("details", "spool-location", G_TYPE_STRING,
+          self->path, NULL));
+  gst_message_unref (message);
+  return own;
+}
+
 static void
 gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
 {
   GstSymblSegmentWriter *self = GST_SYMBL_SEGMENT_WRITER (bin);
 
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS
-      && GST_MESSAGE_SRC (message) == GST_OBJECT (self->filesink)) {
-    if (self->cutting) {
-      gst_message_unref (message);
-      return;
-    }
-    g_autofree gchar *path = g_steal_pointer (&self->path);
-
-    post_segment (self, GST_SYMBL_SEGMENT_CLOSED, path,
-        gst_symbl_segmenter_get_segment_position (GST_SYMBL_SEGMENTER
-            (self->segmenter)), TRUE);
+  if (is_unfinished_wav_warning (message)) {
+    gst_message_unref (message);
+    return;
+  }
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR
+      && GST_MESSAGE_SRC (message) == GST_OBJECT (self->filesink)
+      && self->path && !self->write_failed) {
+    self->write_failed = TRUE;
+    message = write_error (self, message);
+  }
+  /* A cut's EOS is no end of the stream. */
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS && self->cutting) {
+    gst_message_unref (message);
+    return;
   }
   GST_BIN_CLASS (gst_symbl_segment_writer_parent_class)->handle_message (bin,
       message);
@@ -197,6 +276,12 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
     return NULL;
   }
   return GST_ELEMENT (self);    /* not floating: the caller owns it */
+}
+
+void
+gst_symbl_segment_writer_refuse_end (GstSymblSegmentWriter * self)
+{
+  g_atomic_int_set (&self->end_refused, TRUE);
 }
 
 gchar *

@@ -15,7 +15,11 @@
  *     first data of a segment is about to be written;
  *   symbl-segment-closed: location, format, duration (guint64, ns) and
  *     last (boolean, the segment that the stream's end closed), once its
- *     file is complete; the writer's EOS follows the last one.
+ *     file is complete. The last one is posted before its filesink takes
+ *     the EOS: a parent that holds the thread in handle_message holds the
+ *     writer's EOS message until it returns, and one that calls
+ *     gst_symbl_segment_writer_refuse_end() then keeps the EOS from going
+ *     any further.
  */
 #pragma once
 
@@ -37,6 +41,10 @@ G_DECLARE_FINAL_TYPE (GstSymblSegmentWriter, gst_symbl_segment_writer, GST,
 GstElement *gst_symbl_segment_writer_new (SymblAudioFormat format,
     guint channels, GstClockTime segment_duration, const gchar * spool_dir,
     const gchar * label, gchar ** missing, GError ** error);
+
+/* From the handling of the last symbl-segment-closed: the stream ends
+ * otherwise (an error said why), and its EOS goes no further. */
+void gst_symbl_segment_writer_refuse_end (GstSymblSegmentWriter * self);
 
 /* Stops the writer (to NULL, which closes its file). Returns the path of
  * the segment the stream was cut short in, or NULL (its empty file is

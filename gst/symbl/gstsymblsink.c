@@ -21,7 +21,9 @@
  *
  * With #GstSymblSink:segment-duration, long audio recordings are cut at
  * quiet moments into parts uploaded while recording goes on, appended to
- * one conversation; each part posts its own `symbl-job`.
+ * one conversation; each part posts its own `symbl-job`. Without it, the
+ * recording is one file, which Symbl refuses past 4 hours: set it for
+ * meetings that may run that long.
  *
  * ## Example launch lines
  * |[
@@ -43,6 +45,7 @@
 #include "gstsymblsinkpad.h"
 #include "gstsymbluploadsink.h"
 #include "symblencoding.h"
+#include "symblmedia.h"
 #include "symblmessages.h"
 #include "symblreport.h"
 #include "symblsettings.h"
@@ -63,6 +66,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 /* How long live input waits for the other pads' caps: about what a jitter
  * buffer holds, so that little of the live pad is lost waiting. */
 #define LIVE_CAPS_WAIT (500 * G_TIME_SPAN_MILLISECOND)
+/* The longest segment-duration, so that every part stays under Symbl's
+ * 4 hours per file: the cut falls within GST_SYMBL_SEGMENTER_SEARCH (2 s) of it, an
+ * encoder may add a frame, and a decoder counting priming samples a few
+ * more; 5 minutes leave room for all that. */
+#define LONG_SEGMENT_SECONDS (SYMBL_MAX_FILE_SECONDS - 5 * 60)
 
 enum
 {
@@ -94,17 +102,22 @@ struct _GstSymblSink
    * keeps the shared properties. */
   GstElement *upload;
 
-  /* With segment-duration (decided at NULL to READY): the segments go to
-   * symblsink's own queue, as the writer closes them. */
+  /* Audio alone, or with segment-duration (decided at NULL to READY):
+   * the segments go to symblsink's own queue, as the writer closes them.
+   * A sink_%u pad that turns out to carry video brings the upload sink
+   * back (record_in_one_upload). */
   SymblSettings settings;       /* object lock: the shared properties */
   gboolean segmenting;          /* READY and up */
+  gboolean cut;                 /* queue_lock: segment 0 was cut off */
   SymblUpload *segment_upload;  /* READY and up, when segmenting */
   SymblReport report;
   SymblBackground *background;  /* READY and up, when segmenting */
   GCancellable *cancellable;    /* PAUSED and up: following the last job */
   GMutex queue_lock;
   SymblUploadQueue *queue;      /* queue_lock: from the first segment */
-  GstMessage *held_eos;         /* queue_lock: until the last upload */
+  GCond queue_done;             /* queue_lock: finished, or cancelled */
+  gboolean finished;            /* queue_lock: the last upload is done */
+  gboolean finished_ok;
 
   GMutex lock;                  /* the fields below */
   GCond encoder_ready;          /* an encoder, an error, or flushing */
@@ -176,6 +189,15 @@ find_input (GstSymblSink * self, GstPad * pad)
   return NULL;
 }
 
+/* GstBin takes its sink flag away when its last sink child goes (the
+ * upload sink in segment mode, the writer between recordings); its
+ * parent then no longer waits for its EOS. symblsink is a sink, always. */
+static void
+keep_sink_flag (GstSymblSink * self)
+{
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+}
+
 static void
 remove_encoder (GstSymblSink * self)
 {
@@ -189,6 +211,7 @@ remove_encoder (GstSymblSink * self)
     g_free (gst_symbl_segment_writer_close (GST_SYMBL_SEGMENT_WRITER
             (self->writer)));
     gst_bin_remove (GST_BIN (self), self->writer);
+    keep_sink_flag (self);
     self->writer = NULL;
   }
   if (!self->encoder)
@@ -332,6 +355,20 @@ watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
       self, NULL);
 }
 
+/* A sink_%u pad carries video, which cannot be cut: one upload at EOS
+ * through the upload sink, which refuses it past 4 hours. Added while the
+ * pipeline may be playing already, the upload sink must not ask it to
+ * preroll again. Lock held. */
+static void
+record_in_one_upload (GstSymblSink * self)
+{
+  GST_INFO_OBJECT (self, "video: one upload at the end, not cut");
+  self->segmenting = FALSE;
+  g_object_set (self->upload, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (self), self->upload);
+  gst_element_sync_state_with_parent (self->upload);
+}
+
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -359,7 +396,9 @@ rebuild_encoder (GstSymblSink * self)
         "segment-duration cuts audio only: record video without it");
     return;
   }
-  encoder = self->segment_duration ? build_segments (self, plan.n_audio) :
+  if (plan.video && self->segmenting)
+    record_in_one_upload (self);
+  encoder = self->segmenting ? build_segments (self, plan.n_audio) :
       symbl_encoding_new (&plan, &self->missing, &self->encoder_error);
   if (!encoder) {
     GST_WARNING_OBJECT (self, "no encoder: %s", self->encoder_error->message);
@@ -369,7 +408,7 @@ rebuild_encoder (GstSymblSink * self)
   GST_DEBUG_OBJECT (self, "encoding %u audio, video %d", plan.n_audio,
       plan.video);
 
-  if (!self->segment_duration)
+  if (!self->segmenting)
     watch_encoded_samples (self, encoder);
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
@@ -727,11 +766,27 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
+/* Segments are told of as such with segment-duration, or once the
+ * recording was cut at the 4 hours cap; a recording under the cap is one
+ * upload, told of as it was before the cap. */
+static gboolean
+is_cut (GstSymblSink * self)
+{
+  gboolean cut;
+
+  g_mutex_lock (&self->queue_lock);
+  cut = self->cut;
+  g_mutex_unlock (&self->queue_lock);
+  return cut;
+}
+
+/* A recording under the cap is told of as one, not as segment 0. */
 static void
 on_segment_sending (guint index, guint64 size, gpointer user_data)
 {
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
-  g_autofree gchar *what = g_strdup_printf ("segment %u", index);
+  g_autofree gchar *what = is_cut (self) ?
+      g_strdup_printf ("segment %u", index) : g_strdup ("the recording");
 
   symbl_report_upload_start (&self->report, what, size);
 }
@@ -745,9 +800,10 @@ on_segment_uploaded (guint index, const SymblJobIds * ids,
   GstMessage *job = symbl_message_job (GST_OBJECT (self), ids, format, size,
       duration, kept_path);
 
-  gst_structure_set (gst_message_writable_structure (job), "segment",
-      G_TYPE_UINT, index, NULL);
   symbl_report_upload_end (&self->report, TRUE, ids, NULL);
+  if (is_cut (self))
+    gst_structure_set (gst_message_writable_structure (job), "segment",
+        G_TYPE_UINT, index, NULL);
   gst_element_post_message (GST_ELEMENT (self), job);
 }
 
@@ -761,19 +817,18 @@ on_segment_failed (guint index, const gchar * path,
 
   GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
   symbl_report_upload_end (&self->report, FALSE, NULL, error);
-  symbl_report_upload_error (&self->report, format, path, &segment, error,
-      response);
+  symbl_report_upload_error (&self->report, format, path,
+      is_cut (self) ? &segment : NULL, error, response);
 }
 
-/* Every segment is uploaded: the end of the stream, held until now, goes
- * on, once the last job is followed with wait-for-job. After a failure
- * it does not: the error is the stream's end. From the queue's thread. */
+/* Every segment is uploaded (or one failed): the end of the stream, which
+ * waits for it, goes on, once the last job is followed with wait-for-job.
+ * From the queue's thread. */
 static void
 on_segments_finished (gboolean ok, gpointer user_data)
 {
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
   SymblJobIds last = { NULL, NULL };
-  GstMessage *eos;
 
   if (ok && symbl_upload_get_wait_for_job (self->segment_upload)
       && symbl_upload_queue_get_last_ids (self->queue, &last))
@@ -781,12 +836,42 @@ on_segments_finished (gboolean ok, gpointer user_data)
   symbl_job_ids_clear (&last);
 
   g_mutex_lock (&self->queue_lock);
-  eos = g_steal_pointer (&self->held_eos);
+  self->finished = TRUE;
+  self->finished_ok = ok;
+  g_cond_broadcast (&self->queue_done);
   g_mutex_unlock (&self->queue_lock);
-  if (eos && ok)
-    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), eos);
-  else if (eos)
-    gst_message_unref (eos);
+}
+
+static void
+on_stopping (GCancellable * cancellable, GstSymblSink * self)
+{
+  g_mutex_lock (&self->queue_lock);
+  g_cond_broadcast (&self->queue_done);
+  g_mutex_unlock (&self->queue_lock);
+}
+
+/* The writer's EOS, in the streaming thread: it goes on once the last
+ * segment is uploaded, as an upload sink's EOS does, so that symbl-job
+ * comes before EOS; after a failure (its error is the stream's end) or a
+ * stop, it does not. Queue lock held. */
+static gboolean
+wait_for_the_uploads (GstSymblSink * self)
+{
+  gulong handler;
+
+  symbl_upload_queue_close (self->queue);
+  g_mutex_unlock (&self->queue_lock);
+  handler = g_cancellable_connect (self->cancellable,
+      G_CALLBACK (on_stopping), self, NULL);
+  g_mutex_lock (&self->queue_lock);
+  while (!self->finished && !g_cancellable_is_cancelled (self->cancellable))
+    g_cond_wait (&self->queue_done, &self->queue_lock);
+  g_mutex_unlock (&self->queue_lock);
+  g_cancellable_disconnect (self->cancellable, handler);
+  g_mutex_lock (&self->queue_lock);
+  GST_DEBUG_OBJECT (self, "uploads %s", self->finished ? (self->finished_ok ?
+          "done" : "failed") : "stopped");
+  return self->finished && self->finished_ok;
 }
 
 /* The writer's messages (gstsymblsegmentwriter.h), from its streaming
@@ -800,43 +885,49 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
     on_segment_uploaded, on_segment_failed, on_segments_finished, self,
     symbl_report_callbacks (&self->report)
   };
-  gboolean eos = GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS;
+  GstSymblSegmentWriter *writer = GST_IS_SYMBL_SEGMENT_WRITER
+      (GST_MESSAGE_SRC (message)) ? GST_SYMBL_SEGMENT_WRITER
+      (GST_MESSAGE_SRC (message)) : NULL;
   gboolean started = gst_message_has_name (message, GST_SYMBL_SEGMENT_STARTED);
   gboolean closed = gst_message_has_name (message, GST_SYMBL_SEGMENT_CLOSED);
   const GstStructure *s = gst_message_get_structure (message);
   guint64 duration = GST_CLOCK_TIME_NONE;
+  gboolean last = FALSE;
   g_autofree gchar *metadata = NULL;
   const SymblMediaFormat *format;
   SymblStreamInfo info;
 
-  if (!GST_IS_SYMBL_SEGMENT_WRITER (GST_MESSAGE_SRC (message))
-      || !(eos || started || closed))
+  if (!writer || !(started || closed))
     return FALSE;
-  format = eos ? NULL : symbl_media_format_from_name (gst_structure_get_string
-      (s, "format"));
+  format = symbl_media_format_from_name (gst_structure_get_string (s,
+          "format"));
   if (started)
     get_stream_info (self, &info, &metadata);
 
   g_mutex_lock (&self->queue_lock);
-  if (eos && !self->queue) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("The stream ended before any "
-            "data arrived: nothing was recorded and nothing was uploaded"),
-        (NULL));
-  } else if (eos) {
-    gst_message_replace (&self->held_eos, message);
-    symbl_upload_queue_close (self->queue);
-  } else if (started) {
+  if (started) {
     if (!self->queue)
       self->queue = symbl_upload_queue_new (self->segment_upload, &callbacks);
     symbl_upload_queue_begin (self->queue, gst_structure_get_string (s,
             "location"), format, &info);
   } else {
-    /* A segment that got no data (the stream ended right after a cut)
-     * was never begun: its empty file goes. */
+    /* A segment that got no data (the stream ended before anything came,
+     * or right after a cut) was never begun: its empty file goes. */
     gst_structure_get_uint64 (s, "duration", &duration);
+    gst_structure_get_boolean (s, "last", &last);
+    self->cut |= !last;
     if (!self->queue || !symbl_upload_queue_push (self->queue, format,
             duration))
       g_unlink (gst_structure_get_string (s, "location"));
+  }
+  /* The end of the stream, in its streaming thread: it goes on once every
+   * segment is uploaded; after a failure (its error ends the stream), or
+   * when nothing was recorded, it goes no further. */
+  if (last && !self->queue) {
+    symbl_report_nothing_recorded (&self->report);
+    gst_symbl_segment_writer_refuse_end (writer);
+  } else if (last && !wait_for_the_uploads (self)) {
+    gst_symbl_segment_writer_refuse_end (writer);
   }
   g_mutex_unlock (&self->queue_lock);
   gst_message_unref (message);
@@ -866,7 +957,7 @@ end_recording (GstSymblSink * self)
 
   g_mutex_lock (&self->queue_lock);
   queue = g_steal_pointer (&self->queue);
-  gst_clear_message (&self->held_eos);
+  self->finished = FALSE;
   g_mutex_unlock (&self->queue_lock);
   if (!queue)
     return;
@@ -894,12 +985,14 @@ prepare_uploads (GstSymblSink * self)
   self->segmenting = self->segment_duration > 0;
   g_mutex_unlock (&self->lock);
   if (!self->segmenting) {
+    g_object_set (self->upload, "async", TRUE, NULL);
     if (!parent)
       gst_bin_add (GST_BIN (self), self->upload);
     return TRUE;
   }
   if (parent)
     gst_bin_remove (GST_BIN (self), self->upload);
+  keep_sink_flag (self);
 
   GST_OBJECT_LOCK (self);
   symbl_settings_copy (&self->settings, &settings);
@@ -911,7 +1004,14 @@ prepare_uploads (GstSymblSink * self)
         self->segment_upload, settings.resume_pending);
   }
   symbl_settings_clear (&settings);
-  return self->segment_upload != NULL;
+  if (!self->segment_upload)
+    return FALSE;
+  /* Pads requested in NULL fed the upload sink: the writer now. */
+  g_mutex_lock (&self->lock);
+  if (self->encoder)
+    rebuild_encoder (self);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
 }
 
 /* GstBin gives each child the base time as it sets it to PLAYING, the
@@ -968,6 +1068,21 @@ warn_if_spool_dir_is_small (GstSymblSink * self)
             (self->format)), (NULL));
 }
 
+/* Back in NULL, as when made: pads requested now feed the upload sink
+ * until prepare_uploads decides. */
+static void
+record_to_upload_sink (GstSymblSink * self)
+{
+  g_autoptr (GstObject) parent = gst_object_get_parent (GST_OBJECT
+      (self->upload));
+
+  g_mutex_lock (&self->lock);
+  self->segmenting = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (!parent)
+    gst_bin_add (GST_BIN (self), self->upload);
+}
+
 static GstStateChangeReturn
 gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
@@ -983,6 +1098,9 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->cancellable = g_cancellable_new ();
       self->told = FALSE;
+      g_mutex_lock (&self->queue_lock);
+      self->cut = self->segment_duration > 0;
+      g_mutex_unlock (&self->queue_lock);
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
@@ -1009,6 +1127,7 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
   if (transition == GST_STATE_CHANGE_READY_TO_NULL) {
     g_clear_pointer (&self->background, symbl_background_stop);
     g_clear_pointer (&self->segment_upload, symbl_upload_free);
+    record_to_upload_sink (self);
   }
   return ret;
 }
@@ -1151,6 +1270,7 @@ gst_symbl_sink_finalize (GObject * object)
   g_cond_clear (&self->encoder_ready);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->queue_lock);
+  g_cond_clear (&self->queue_done);
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
@@ -1251,7 +1371,9 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
    * uploads each part while recording goes on: the first with POST, the
    * others appended to its conversation with PUT. Each part posts its own
    * symbl-job message, with a segment field. 0 (the default) uploads the
-   * whole recording at EOS. Audio only.
+   * whole recording at EOS as one file, which Symbl refuses past 4 hours
+   * (the recording is then kept, and the error says where). Audio only: a
+   * recording with video is always one file.
    *
    * Since: 0.1
    */
@@ -1259,8 +1381,9 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
       g_param_spec_uint ("segment-duration", "Segment duration",
           "Seconds: cut the recording at a quiet moment about this often and "
           "upload each part while recording goes on, appended to one "
-          "conversation (0: one upload at the end; audio only)", 0,
-          4 * 3600, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          "conversation (0: one upload at the end, of at most 4 hours; "
+          "audio only)", 0,
+          LONG_SEGMENT_SECONDS, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 
@@ -1299,6 +1422,7 @@ gst_symbl_sink_init (GstSymblSink * self)
   self->format = DEFAULT_FORMAT;
   self->video_bitrate = DEFAULT_VIDEO_BITRATE_KBPS;
   g_mutex_init (&self->queue_lock);
+  g_cond_init (&self->queue_done);
   symbl_settings_init (&self->settings);
   /* symblsink's own reference: in segment mode it is no child. */
   self->upload = gst_object_ref (gst_element_factory_make ("symbluploadsink",

@@ -59,6 +59,7 @@ struct _GstSymblUploadSink
   GstClockTime first_time;
   GstClockTime end_time;
   gint caps_rate;               /* the rate the caps say, 0: none */
+  gboolean warned_too_long;     /* past 4 hours, told once */
   GstEvent *stream_info;        /* the last symbl-stream-info, if any */
   SymblReport report;           /* what the upload posts */
 
@@ -111,6 +112,7 @@ reset_stream (GstSymblUploadSink * self)
   self->write_failed = FALSE;
   self->first_time = GST_CLOCK_TIME_NONE;
   self->end_time = GST_CLOCK_TIME_NONE;
+  self->warned_too_long = FALSE;
   gst_clear_event (&self->stream_info);
 }
 
@@ -348,6 +350,34 @@ advance_end_time (GstSymblUploadSink * self, GstBuffer * buffer)
   return end - previous_end;
 }
 
+/* Symbl refuses files longer than 4 hours, and encoded media cannot be
+ * cut here. */
+static gboolean
+is_too_long (GstSymblUploadSink * self)
+{
+  GstClockTime duration = recorded_duration (self);
+
+  return GST_CLOCK_TIME_IS_VALID (duration)
+      && duration > SYMBL_MAX_FILE_DURATION;
+}
+
+/* Once, as soon as it is known, while a live meeting can still be
+ * recorded another way next time. */
+static void
+warn_if_too_long (GstSymblUploadSink * self)
+{
+  if (self->warned_too_long || !is_too_long (self))
+    return;
+  self->warned_too_long = TRUE;
+  GST_ELEMENT_WARNING (self, STREAM, FAILED,
+      ("The recording is longer than 4 hours: Symbl refuses files longer "
+          "than that (4 hours per file), and symbluploadsink cannot cut "
+          "encoded media, so it will not be uploaded. To record longer "
+          "meetings, record the raw audio with symblsink, which cuts it "
+          "into parts appended to one conversation (symblsink "
+          "segment-duration)"), (NULL));
+}
+
 static GstFlowReturn
 gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
@@ -372,6 +402,7 @@ gst_symbl_upload_sink_render (GstBaseSink * sink, GstBuffer * buffer)
     g_error_free (error);
     return GST_FLOW_ERROR;
   }
+  warn_if_too_long (self);
   return GST_FLOW_OK;
 }
 
@@ -466,9 +497,7 @@ finish_recording (GstSymblUploadSink * self)
   GError *error = NULL;
 
   if (!self->spool) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED,
-        ("The stream ended before any data arrived: nothing was recorded "
-            "and nothing was uploaded"), (NULL));
+    symbl_report_nothing_recorded (&self->report);
     return FALSE;
   }
 
@@ -560,6 +589,31 @@ stream_info (GstSymblUploadSink * self, SymblStreamInfo * info)
     info->input_rate = self->caps_rate;
 }
 
+/* At EOS, before anything is sent: Symbl would refuse it, after the whole
+ * body went out. Kept, its manifest "failed" with the reason, which
+ * symbl-outbox send reads and does not send it either. */
+static gboolean
+refuse_too_long (GstSymblUploadSink * self)
+{
+  const gchar *path = symbl_spool_get_path (self->spool);
+  g_autofree gchar *why = NULL;
+
+  if (!is_too_long (self))
+    return FALSE;
+  why = g_strdup_printf ("it is %" GST_TIME_FORMAT " long, and Symbl "
+      "refuses files longer than 4 hours", GST_TIME_ARGS (recorded_duration
+          (self)));
+  post_error (self, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED,
+      symbl_report_spool_details (path), g_strdup_printf ("The recording "
+          "was not uploaded: %s. It is kept in %s. Cut it into parts under "
+          "4 hours; symblsink does so while recording (segment-duration)",
+          why, path), NULL);
+  symbl_outbox_entry_set_state (self->entry, SYMBL_OUTBOX_FAILED, why);
+  drop_entry (self, FALSE);
+  symbl_spool_free (g_steal_pointer (&self->spool), FALSE);
+  return TRUE;
+}
+
 /* Runs in the streaming thread, inside EOS: EOS goes on only once the
  * job message (or the error) is posted. */
 static gboolean
@@ -575,7 +629,7 @@ upload_recording (GstSymblUploadSink * self)
   guint64 size;
   gboolean keep, ok;
 
-  if (!finish_recording (self))
+  if (!finish_recording (self) || refuse_too_long (self))
     return FALSE;
 
   spool = g_steal_pointer (&self->spool);

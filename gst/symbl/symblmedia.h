@@ -24,6 +24,11 @@ typedef struct
   const gchar *extension;       /* for the spool file */
 } SymblMediaFormat;
 
+/* Symbl refuses a file longer than this (FACTS.md: "Maximum duration 4
+ * hours"). */
+#define SYMBL_MAX_FILE_SECONDS (4 * 3600)
+#define SYMBL_MAX_FILE_DURATION (SYMBL_MAX_FILE_SECONDS * GST_SECOND)
+
 /* The caps symbluploadsink's sink pad accepts. */
 #define SYMBL_MEDIA_CAPS \
     "audio/x-wav; " \

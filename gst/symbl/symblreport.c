@@ -267,6 +267,14 @@ symbl_report_upload_error (SymblReport * report,
 }
 
 void
+symbl_report_nothing_recorded (SymblReport * report)
+{
+  GST_ELEMENT_ERROR (report->element, STREAM, FAILED,
+      ("The stream ended before any data arrived: nothing was recorded "
+          "and nothing was uploaded"), (NULL));
+}
+
+void
 symbl_report_kept_segments (SymblReport * report, GPtrArray * kept,
     const gchar * conversation_id)
 {

@@ -58,6 +58,9 @@ void symbl_report_upload_error (SymblReport * report,
     const SymblResponse * response);
 
 /* Stopped with @kept (paths) not uploaded, of a recording in segments. */
+/* The error for a stream that ended without any data. */
+void symbl_report_nothing_recorded (SymblReport * report);
+
 void symbl_report_kept_segments (SymblReport * report, GPtrArray * kept,
     const gchar * conversation_id);
 

@@ -120,6 +120,16 @@ resume_entry (Resume * resume, SymblOutboxEntry * entry)
   if (!should_send (resume, entry) || (entry->meeting_id
           && g_hash_table_contains (resume->stalled, entry->meeting_id)))
     return TRUE;
+  /* Symbl would refuse it once the whole body went out. */
+  if (entry->duration_s > SYMBL_MAX_FILE_SECONDS) {
+    why = g_strdup_printf ("%s is not sent: it is %.0f s long, and Symbl "
+        "refuses files longer than 4 hours. Cut it into parts under 4 "
+        "hours, e.g. by recording its audio again through symblsink",
+        entry->recording, entry->duration_s);
+    if (callbacks->skipped)
+      callbacks->skipped (why, callbacks->user_data);
+    return FALSE;
+  }
   upload = callbacks->uploader (entry->api_url, callbacks->user_data, &why);
   if (!upload) {
     if (why && callbacks->skipped)

@@ -86,8 +86,9 @@ upload_segment (SymblUploadQueue * queue, Segment * segment)
   SymblOutboxEntry *entry = segment->entry;
   gboolean keep = symbl_upload_get_keep_spool (queue->upload);
 
-  queue->callbacks.sending (segment->index, entry->size,
-      queue->callbacks.user_data);
+  if (queue->callbacks.sending)
+    queue->callbacks.sending (segment->index, entry->size,
+        queue->callbacks.user_data);
   if (symbl_upload_send (queue->upload, entry, callbacks, &ids, &response,
           queue->cancellable, &error)) {
     /* Told before the segment leaves the queue, so that a drain returns

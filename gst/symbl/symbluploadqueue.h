@@ -20,7 +20,8 @@ typedef struct _SymblUploadQueue SymblUploadQueue;
 
 typedef struct
 {
-  /* From the queue's thread. @index counts segments from 0. */
+  /* From the queue's thread. @index counts segments from 0. Before each
+   * segment of @size bytes is sent (may be NULL): */
   void (*sending) (guint index, guint64 size, gpointer user_data);
   void (*uploaded) (guint index, const SymblJobIds * ids,
       const SymblMediaFormat * format, guint64 size, GstClockTime duration,

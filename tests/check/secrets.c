@@ -138,6 +138,7 @@ GST_START_TEST (test_token_not_in_debug_log_retry_or_job)
   fail_unless (symbl_test_find (messages, GST_MESSAGE_WARNING, NULL));
   fail_unless (captured->len > 100000, "only %" G_GSIZE_FORMAT " bytes of log",
       captured->len);
+  fail_unless (strstr (captured->str, "symblsink") != NULL);
   fail_unless (strstr (captured->str, "symbluploadsink") != NULL);
   expect_no_secret (captured->str, "the logs or messages");
 
