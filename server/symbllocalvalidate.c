@@ -306,6 +306,12 @@ symbl_local_check_upload_params (GHashTable * params, JsonNode ** trackers)
       trackers) : NULL;
 }
 
+/* The ASF Header Object's GUID, 75B22630-668E-11CF-A6D9-00AA0062CE6C */
+static const guint8 asf_header_guid[] = {
+  0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11,
+  0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce, 0x6c
+};
+
 gboolean
 symbl_local_body_is_media (gboolean is_video, const guint8 * head,
     gsize head_length)
@@ -319,6 +325,14 @@ symbl_local_body_is_media (gboolean is_video, const guint8 * head,
   return is_mp4 ||
       (head_length >= 12 && memcmp (head, "RIFF", 4) == 0 &&
       memcmp (head + 8, "WAVE", 4) == 0) ||
+      /* The FAQ's AMR, AC3, AIFF (or AIFF-C) and WMA (in ASF) */
+      (head_length >= 5 && memcmp (head, "#!AMR", 5) == 0) ||
+      (head_length >= 2 && head[0] == 0x0b && head[1] == 0x77) ||
+      (head_length >= 12 && memcmp (head, "FORM", 4) == 0 &&
+      (memcmp (head + 8, "AIFF", 4) == 0 ||
+          memcmp (head + 8, "AIFC", 4) == 0)) ||
+      (head_length >= G_N_ELEMENTS (asf_header_guid) &&
+      memcmp (head, asf_header_guid, G_N_ELEMENTS (asf_header_guid)) == 0) ||
       (head_length >= 3 && memcmp (head, "ID3", 3) == 0) ||
       (head_length >= 4 && memcmp (head, "fLaC", 4) == 0) ||
       (head_length >= 4 && memcmp (head, "OggS", 4) == 0) ||

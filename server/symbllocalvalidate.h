@@ -31,6 +31,6 @@ const gchar *symbl_local_json_string_member (JsonNode * node,
     const gchar * name);
 
 /* How many leading bytes symbl_local_body_is_media() looks at. */
-#define SYMBL_LOCAL_MEDIA_HEAD_SIZE 12
+#define SYMBL_LOCAL_MEDIA_HEAD_SIZE 16
 
 G_END_DECLS

@@ -125,6 +125,11 @@ static const struct
   {"meeting.wav", "wavenc", "wav", "audio/wav"},
   {"meeting.flac", "flacenc", "flac", NULL},
   {"meeting.ogg", "opusenc ! oggmux", "ogg", NULL},
+  /* The FAQ's other formats, which the API detects by itself */
+  {"meeting.amr", "audioresample ! amrnbenc ! avmux_amr", "amr", NULL},
+  {"meeting.ac3", "audioresample ! avenc_ac3", "ac3", NULL},
+  {"meeting.aiff", "aiffmux", "aiff", NULL},
+  {"meeting.wma", "avenc_wmav2 ! asfmux", "wma", NULL},
 };
 
 GST_START_TEST (test_file_without_caps_is_recognised)
@@ -138,6 +143,34 @@ GST_START_TEST (test_file_without_caps_is_recognised)
           "content-type"), typefound[__i__].content_type);
   symbl_recorded_request_free (r);
   g_unlink (path);
+}
+
+GST_END_TEST;
+
+/* The same formats with caps, straight from their encoder: the pad
+ * template takes them. */
+GST_START_TEST (test_faq_formats_with_caps_are_taken)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=1600 num-buffers=10 ! "
+      "audio/x-raw,rate=16000,channels=1 ! %s ! symbluploadsink %s",
+      typefound[__i__].encoder, props);
+  GList *messages = symbl_test_run (pipeline, 30);
+  GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+      "symbl-job");
+  SymblRecordedRequest *r;
+
+  fail_unless (job != NULL, "no symbl-job for %s", typefound[__i__].name);
+  fail_unless_equals_string (gst_structure_get_string
+      (gst_message_get_structure (job), "format"), typefound[__i__].format);
+  r = symbl_test_the_request (&t);
+  fail_unless_equals_string (r->path, "/v1/process/audio");
+  fail_unless_equals_string (g_hash_table_lookup (r->headers,
+          "content-type"), typefound[__i__].content_type);
+  symbl_recorded_request_free (r);
+  symbl_test_messages_free (messages);
+  gst_object_unref (pipeline);
 }
 
 GST_END_TEST;
@@ -209,6 +242,8 @@ uploadsink_suite (void)
   tcase_add_test (tc, test_mp3_goes_up_byte_for_byte);
   tcase_add_test (tc, test_concat_duration_is_the_files);
   tcase_add_loop_test (tc, test_file_without_caps_is_recognised, 0,
+      G_N_ELEMENTS (typefound));
+  tcase_add_loop_test (tc, test_faq_formats_with_caps_are_taken, 0,
       G_N_ELEMENTS (typefound));
   tcase_add_test (tc, test_wavenc_header_rewrite_is_honoured);
   tcase_add_test (tc, test_other_containers_are_refused_with_advice);
