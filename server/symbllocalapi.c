@@ -234,11 +234,27 @@ check_api_request (SymblLocalRequest * request, gchar ** message)
   return 0;
 }
 
+/* The lines the server logs of @record, after its status line */
+static void
+add_notes (SymblRecordedRequest * record, GPtrArray * notes)
+{
+  g_autoptr (GString) text = g_string_new (record->notes);
+  guint i;
+
+  for (i = 0; i < notes->len; i++)
+    g_string_append_printf (text, "%s  note: %s", text->len ? "\n" : "",
+        (const gchar *) g_ptr_array_index (notes, i));
+  g_free (record->notes);
+  record->notes = text->len ? g_string_free (g_steal_pointer (&text), FALSE)
+      : NULL;
+}
+
 guint
 symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
 {
   SoupMessageHeaders *headers =
       soup_server_message_get_request_headers (request->msg);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   guint status;
 
   if ((status = check_api_request (request, message)))
@@ -257,8 +273,9 @@ symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
               soup_message_headers_get_one (headers, "Content-Type"))))
     return SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
   if ((*message = symbl_local_check_upload_params (request->record->params,
-              &request->trackers)))
+              request->record->query, &request->trackers, notes)))
     return SOUP_STATUS_BAD_REQUEST;
+  add_notes (request->record, notes);
   if (request->resource_id &&
       !symbl_local_account_has_conversation (request->account,
           request->resource_id)) {
@@ -301,7 +318,7 @@ answer_upload (SymblLocalRequest * request)
     symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
         request->is_video ? "Unsupported media format: video must be MP4" :
         "Unsupported media format: audio must be WAV, MP3, FLAC, Ogg, "
-        "AAC (ADTS) or M4A");
+        "AAC (ADTS), M4A, AMR, AC3, AIFF or WMA");
     return;
   }
   /* As Symbl: the account's job slots are counted once the body is in */
@@ -508,6 +525,8 @@ add_recorded_request (JsonBuilder * builder,
   json_builder_add_int_value (builder, recorded->status);
   json_builder_set_member_name (builder, "reply");
   json_builder_add_string_value (builder, reply);
+  json_builder_set_member_name (builder, "notes");
+  json_builder_add_string_value (builder, recorded->notes);
   json_builder_end_object (builder);
 }
 

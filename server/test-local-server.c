@@ -187,6 +187,12 @@ accept_any_certificate (SoupMessage * msg, GTlsCertificate * certificate,
   return TRUE;
 }
 
+static gboolean
+is_empty (const gchar * text)
+{
+  return text && strspn (text, " ") == strlen (text);
+}
+
 static SoupMessage *
 build_message (const gchar * base_url, const Request * request)
 {
@@ -205,8 +211,13 @@ build_message (const gchar * base_url, const Request * request)
   if (request->api_key)
     soup_message_headers_replace (headers, "x-api-key", request->api_key);
   if (request->body)
-    soup_message_set_request_body_from_bytes (msg, request->content_type,
+    soup_message_set_request_body_from_bytes (msg,
+        is_empty (request->content_type) ? NULL : request->content_type,
         request->body);
+  /* Symbl's Python SDK sends the header with an empty value */
+  if (request->content_type && is_empty (request->content_type))
+    soup_message_headers_replace (headers, "Content-Type",
+        request->content_type);
   if (request->stream) {
     soup_message_set_request_body (msg, request->content_type,
         request->stream, request->stream_length);
@@ -618,6 +629,77 @@ test_content_type (Fixture * f, gconstpointer data)
   reply_clear (&reply);
 }
 
+/* The requests of Symbl's Python SDK (symbl 2.0.6 on its generated REST
+ * client), shaped as it shapes them: the token in x-api-key, an empty
+ * Content-Type for audio, customVocabulary as repeated keys ("multi"),
+ * and channelMetadata without per-channel recognition (its own example). */
+static void
+test_python_sdk_requests (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GBytes) wav = make_wav (1600);
+  g_autoptr (GBytes) mp4 = make_mp4 ();
+  g_autofree gchar *channel_metadata = with_query ("/v1/process/audio?"
+      "name=Business%20Meeting", "channelMetadata",
+      "[{\"channel\":1,\"speaker\":{\"name\":\"Robert Bartheon\","
+      "\"email\":\"robertbartheon@example.com\"}},{\"channel\":2,"
+      "\"speaker\":{\"email\":\"jonsnow@example.com\"}}]");
+  SymblRecordedRequest *recorded;
+  Reply reply = { 0, };
+
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 0);
+  g_assert_cmpstr (g_hash_table_lookup (recorded->headers, "content-type"),
+      ==, "");
+  symbl_recorded_request_free (recorded);
+  /* Empty is absent: video still needs video/mp4 */
+  send_request (f, &(Request) {
+      .method = "POST",.path = "/v1/process/video",.api_key =
+        TOKEN,.content_type = "",.body = mp4}, &reply);
+  assert_error_reply (&reply, 415, "Content-Type is required for video");
+  reply_clear (&reply);
+
+  /* Repeated keys, and one key with one phrase; the JSON text still works */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "Symbl&customVocabulary=GStreamer%20plugin&customVocabulary="
+            "%5Bbracketed%5D",.api_key = TOKEN,.content_type = "",.body =
+            wav}), ==, 201);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "Symbl",.api_key = TOKEN,.content_type = "",.body = wav}), ==, 201);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "%5B%22Symbl%22%5D",.api_key = TOKEN,.body = wav}), ==, 201);
+
+  /* Taken and ignored, with a note in the log */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = channel_metadata,.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 5);
+  g_assert_cmpstr (recorded->notes, ==, "  note: channelMetadata ignored: "
+      "enableSeparateRecognitionPerChannel is not true");
+  symbl_recorded_request_free (recorded);
+
+  /* A tag off the 2022 list, in any case, is noted and taken */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path =
+            "/v1/process/audio?languageCode=sw-ke",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 6);
+  g_assert_nonnull (strstr (recorded->notes, "languageCode \"sw-ke\" is "
+          "not on the documented list"));
+  symbl_recorded_request_free (recorded);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path =
+            "/v1/process/audio?languageCode=EN-us",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 7);
+  g_assert_null (recorded->notes);
+  symbl_recorded_request_free (recorded);
+}
+
 static void
 test_query_validation (Fixture * f, gconstpointer data)
 {
@@ -637,7 +719,11 @@ test_query_validation (Fixture * f, gconstpointer data)
     {"trackers", "{\"name\":\"A\"}", "trackers must be a JSON array"},
     {"detectPhrases", "yes", "detectPhrases"},
     {"enableSummary", "1", "enableSummary"},
-    {"languageCode", "xx-XX", "languageCode"},
+    {"languageCode", "en_US", "languageCode"},
+    {"languageCode", "en-US-", "languageCode"},
+    {"customVocabulary", "[\"a\", 2]", "customVocabulary[1]"},
+    {"channelMetadata", "[{\"channel\":1,\"speaker\":\"A\"}]",
+        "channelMetadata[0]"},
     {"confidenceThreshold", "0.4", "confidenceThreshold"},
     {"confidenceThreshold", "1.5", "confidenceThreshold"},
     {"confidenceThreshold", "high", "confidenceThreshold"},
@@ -645,8 +731,6 @@ test_query_validation (Fixture * f, gconstpointer data)
     {"diarizationSpeakerCount", "0", "diarizationSpeakerCount"},
     {"customVocabulary", "[1]", "customVocabulary[0]"},
     {"entities", "[{\"customType\":\"X\"}]", "entities[0]"},
-    {"channelMetadata", "[{\"channel\":1,\"speaker\":{\"name\":\"A\"}}]",
-        "enableSeparateRecognitionPerChannel=true"},
   };
   g_autoptr (GBytes) wav = make_wav (100);
   g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
@@ -1845,6 +1929,7 @@ main (int argc, char **argv)
   ADD ("validation/content-length", NULL, test_content_length);
   ADD ("validation/content-type", NULL, test_content_type);
   ADD ("validation/query", NULL, test_query_validation);
+  ADD ("python-sdk/requests", NULL, test_python_sdk_requests);
   ADD ("validation/early-refusal", NULL, test_early_refusal);
   ADD ("not-found", NULL, test_not_found);
   ADD ("token", NULL, test_token);

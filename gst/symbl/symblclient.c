@@ -859,7 +859,10 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
    * A connection of its own, so that the watcher sees it, over HTTP/1.1
    * (docs/reliability.md). */
   soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
-  soup_message_set_request_body (msg, submission->content_type,
+  /* An empty Content-Type means none (a manifest may hold one): never
+   * send the header empty. */
+  soup_message_set_request_body (msg, submission->content_type
+      && *submission->content_type ? submission->content_type : NULL,
       G_INPUT_STREAM (body), submission->size);
   if (progress_func)
     g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
@@ -1064,8 +1067,7 @@ symbl_client_probe (SymblClient * client, GCancellable * cancellable,
     GError ** error)
 {
   g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
-  g_autoptr (GUri) uri = g_uri_parse (client->api_url, G_URI_FLAGS_NONE,
-      NULL);
+  g_autoptr (GUri) uri = g_uri_parse (client->api_url, G_URI_FLAGS_NONE, NULL);
   gboolean https = g_str_equal (g_uri_get_scheme (uri), "https");
   GProxyResolver *proxies = soup_session_get_proxy_resolver (client->session);
   g_autoptr (GSocketConnection) connection = NULL;
@@ -1080,8 +1082,7 @@ symbl_client_probe (SymblClient * client, GCancellable * cancellable,
     G_GNUC_BEGIN_IGNORE_DEPRECATIONS
         g_socket_client_set_tls_validation_flags (socket_client,
         client->ssl_strict ? G_TLS_CERTIFICATE_VALIDATE_ALL : 0);
-    G_GNUC_END_IGNORE_DEPRECATIONS
-  }
+  G_GNUC_END_IGNORE_DEPRECATIONS}
   g_signal_connect (socket_client, "event", G_CALLBACK (on_probe_event),
       client);
   connection = g_socket_client_connect_to_uri (socket_client,
