@@ -41,6 +41,7 @@ struct _SymblOptions
   gboolean user_per_channel;    /* the user chose per-channel recognition */
   gboolean per_channel;         /* ... and to have it */
   gboolean user_channel_metadata;
+  gboolean asks_for_trackers;   /* trackers sent, or enable-all-trackers */
 };
 
 static void
@@ -208,6 +209,7 @@ add_trackers (SymblOptions * options, const SymblSettings * settings,
     return TRUE;
   symbl_trackers_advise (trackers, advice);
   add (options, "trackers", trackers);
+  options->asks_for_trackers |= g_strcmp0 (trackers, "[]") != 0;
   return TRUE;
 }
 
@@ -347,6 +349,7 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
       "enable-separate-recognition-per-channel");
   options->per_channel = s->enable_separate_recognition_per_channel;
   options->user_channel_metadata = s->channel_metadata != NULL;
+  options->asks_for_trackers = s->enable_all_trackers;
 
   /* The docs say channelMetadata "only works when" per-channel
    * recognition is on, not that the request is refused. */
@@ -372,6 +375,12 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
 failed:
   symbl_options_free (options);
   return NULL;
+}
+
+gboolean
+symbl_options_asks_for_trackers (SymblOptions * options)
+{
+  return options->asks_for_trackers;
 }
 
 void

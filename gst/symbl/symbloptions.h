@@ -32,6 +32,11 @@ SymblOptions *symbl_options_new (const SymblSettings * settings,
     GPtrArray * advice, GError ** error);
 void symbl_options_free (SymblOptions * options);
 
+/* Whether the upload asks Symbl to detect trackers: some were sent, or
+ * enable-all-trackers is set. Only then is trackers-detected worth a
+ * request. */
+gboolean symbl_options_asks_for_trackers (SymblOptions * options);
+
 /* Fails when the longest request target (@path, then '?' and the query)
  * would exceed @max_length bytes, with an error that says which
  * parameters make it long and what to do instead. */

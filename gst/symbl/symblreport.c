@@ -306,6 +306,7 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
   SymblResponse response = { 0, NULL, -1 };
   g_autoptr (GError) error = NULL;
   g_autofree gchar *trackers = NULL;
+  g_autofree gchar *warning = NULL;
   GstObject *src = GST_OBJECT (report->element);
   gboolean ok;
 
@@ -313,8 +314,11 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
   post (report, symbl_message_progress (src, GST_PROGRESS_TYPE_START, "job",
           -1, "Waiting for job %s", ids->job_id));
   ok = symbl_upload_wait_for_job (report->upload, ids, &callbacks, &trackers,
-      &response, cancellable, &error);
-  if (ok)
+      &warning, &response, cancellable, &error);
+  if (warning)
+    GST_ELEMENT_WARNING (report->element, RESOURCE, READ, ("%s", warning),
+        (NULL));
+  if (trackers)
     post (report, symbl_message_trackers (src, ids, trackers));
   post (report, symbl_message_progress (src, progress_end (ok, error), "job",
           -1, "Job %s %s", ids->job_id, ok ? "completed" : "not completed"));
@@ -390,8 +394,7 @@ check (SymblBackground * background)
   g_autoptr (GError) error = NULL;
 
   if (symbl_upload_check (background->upload, background->cancellable,
-          &error) || g_error_matches (error, G_IO_ERROR,
-          G_IO_ERROR_CANCELLED))
+          &error) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gst_element_message_full (background->element, GST_MESSAGE_WARNING,
       GST_RESOURCE_ERROR, g_error_matches (error, SYMBL_UPLOAD_ERROR,

@@ -526,7 +526,10 @@ static const SettingSpec specs[] = {
    * GstSymblUploadSink:enable-all-trackers:
    *
    * Also detect every tracker stored on the account (API parameter
-   * `enableAllTrackers`). Sent only when set.
+   * `enableAllTrackers`). Sent only when set. Trackers listed by id
+   * (`{"id"}`) may be detected only with it, as one page of Symbl's docs
+   * says. With #GstSymblUploadSink:wait-for-job, the detected trackers
+   * are fetched only when trackers were sent or this is set.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
