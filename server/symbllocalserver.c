@@ -205,6 +205,8 @@ request_free (SymblLocalRequest * request)
   close_body_file (request);
   symbl_recorded_request_free (request->record);
   g_free (request->resource_id);
+  g_free (request->conversation_part);
+  g_free (request->left_out);
   symbl_fault_free (request->fault);
   g_clear_pointer (&request->trackers, json_node_unref);
   g_free (request->deferred_message);
