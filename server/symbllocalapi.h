@@ -12,7 +12,9 @@
 
 #include <libsoup/soup.h>
 
-G_BEGIN_DECLS typedef enum
+G_BEGIN_DECLS
+
+typedef enum
 {
   SYMBL_LOCAL_ROUTE_NOT_FOUND,
   SYMBL_LOCAL_ROUTE_UPLOAD,     /* POST /v1/process/{audio,video},
@@ -20,7 +22,7 @@ G_BEGIN_DECLS typedef enum
   SYMBL_LOCAL_ROUTE_TOKEN,
   SYMBL_LOCAL_ROUTE_JOB,
   SYMBL_LOCAL_ROUTE_TRACKERS,
-  SYMBL_LOCAL_ROUTE_CONVERSATION,       /* GET /v1/conversations/{id}[/part] */
+  SYMBL_LOCAL_ROUTE_CONVERSATION, /* GET /v1/conversations/{id}[/part] */
   SYMBL_LOCAL_ROUTE_LEFT_OUT,   /* Symbl's, not served here: 501 */
   SYMBL_LOCAL_ROUTE_LOCAL_FAULTS,
   SYMBL_LOCAL_ROUTE_LOCAL_REQUESTS,
