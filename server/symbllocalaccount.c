@@ -7,6 +7,9 @@
  */
 #include "symbllocalaccount.h"
 
+#include "symbllocalconversation.h"
+#include "symbllocalvalidate.h"
+
 #include <string.h>
 
 typedef struct
@@ -15,6 +18,10 @@ typedef struct
    * tracker wins */
   GPtrArray *trackers;
   GHashTable *tracker_keys;
+  /* From its first upload */
+  gchar *name;
+  gint64 start_us;              /* wall clock */
+  JsonArray *members;
 } Conversation;
 
 typedef struct
@@ -56,9 +63,8 @@ generate_conversation_id (void)
   return g_strdup_printf ("%" G_GUINT64_FORMAT, id);
 }
 
-/* 16 decimal digits that depend on @text only, like Symbl's tracker ids */
-static gchar *
-stable_id (const gchar * text)
+gchar *
+symbl_local_stable_id (const gchar * text)
 {
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
@@ -81,11 +87,54 @@ conversation_free (Conversation * conversation)
 {
   g_ptr_array_unref (conversation->trackers);
   g_hash_table_unref (conversation->tracker_keys);
+  g_free (conversation->name);
+  json_array_unref (conversation->members);
   g_free (conversation);
 }
 
+static void
+add_member (JsonArray * members, const gchar * conversation_id,
+    const gchar * name, const gchar * email)
+{
+  JsonObject *member = json_object_new ();
+  g_autofree gchar *key = g_strdup_printf ("%s\nmember %u", conversation_id,
+      json_array_get_length (members));
+  g_autofree gchar *id = symbl_local_stable_id (key);
+
+  json_object_set_string_member (member, "id", id);
+  json_object_set_string_member (member, "name", name);
+  if (email)
+    json_object_set_string_member (member, "email", email);
+  json_array_add_object_element (members, member);
+}
+
+/* The speakers of @channel_metadata, or one unknown speaker */
+static JsonArray *
+members_from (const gchar * conversation_id, JsonNode * channel_metadata)
+{
+  JsonArray *members = json_array_new ();
+  JsonArray *channels = channel_metadata ?
+      json_node_get_array (channel_metadata) : NULL;
+  guint i;
+
+  for (i = 0; channels && i < json_array_get_length (channels); i++) {
+    JsonNode *channel = json_array_get_element (channels, i);
+    JsonNode *speaker = json_object_get_member (json_node_get_object
+        (channel), "speaker");
+    const gchar *name = symbl_local_json_string_member (speaker, "name");
+    g_autofree gchar *fallback = g_strdup_printf ("Speaker %u", i + 1);
+
+    add_member (members, conversation_id, name ? name : fallback,
+        symbl_local_json_string_member (speaker, "email"));
+  }
+  if (json_array_get_length (members) == 0)
+    add_member (members, conversation_id, "Speaker 1", NULL);
+  return members;
+}
+
 static Conversation *
-conversation_new (void)
+conversation_new (const gchar * id, const gchar * name,
+    JsonNode * channel_metadata)
 {
   Conversation *conversation = g_new0 (Conversation, 1);
 
@@ -93,6 +142,10 @@ conversation_new (void)
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   conversation->tracker_keys =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* As Symbl: the name defaults to the conversation's id */
+  conversation->name = g_strdup (name ? name : id);
+  conversation->start_us = g_get_real_time ();
+  conversation->members = members_from (id, channel_metadata);
   return conversation;
 }
 
@@ -215,7 +268,8 @@ symbl_local_account_has_conversation (SymblLocalAccount * account,
 
 void
 symbl_local_account_add_job (SymblLocalAccount * account,
-    const gchar * conversation_id, JsonNode * trackers, gboolean job_fails,
+    const gchar * conversation_id, const gchar * name,
+    JsonNode * channel_metadata, JsonNode * trackers, gboolean job_fails,
     gchar ** new_conversation_id, gchar ** new_job_id)
 {
   Conversation *conversation;
@@ -227,8 +281,9 @@ symbl_local_account_add_job (SymblLocalAccount * account,
     g_assert (conversation);
     *new_conversation_id = g_strdup (conversation_id);
   } else {
-    conversation = conversation_new ();
     *new_conversation_id = generate_conversation_id ();
+    conversation = conversation_new (*new_conversation_id, name,
+        channel_metadata);
     g_hash_table_insert (account->conversations,
         g_strdup (*new_conversation_id), conversation);
   }
@@ -294,7 +349,7 @@ add_vocabulary_match (JsonBuilder * builder, const gchar * tracker_name,
 {
   g_autofree gchar *message_key = g_strconcat (tracker_name, "\n", phrase,
       NULL);
-  g_autofree gchar *message_id = stable_id (message_key);
+  g_autofree gchar *message_id = symbl_local_stable_id (message_key);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -335,7 +390,7 @@ add_detected_tracker (JsonBuilder * builder, JsonObject * tracker)
     vocabulary = NULL;
   } else {
     name = json_object_get_string_member (tracker, "name");
-    id = stable_id (name);
+    id = symbl_local_stable_id (name);
     vocabulary = json_object_get_array_member (tracker, "vocabulary");
   }
   json_builder_set_member_name (builder, "id");
@@ -370,4 +425,22 @@ symbl_local_account_get_trackers_detected (SymblLocalAccount * account,
         json_node_get_object (g_ptr_array_index (conversation->trackers, i)));
   json_builder_end_array (builder);
   return json_builder_get_root (builder);
+}
+
+JsonNode *
+symbl_local_account_get_conversation_reply (SymblLocalAccount * account,
+    const gchar * conversation_id, const gchar * part)
+{
+  Conversation *stored = g_hash_table_lookup (account->conversations,
+      conversation_id);
+  g_autoptr (JsonNode) detected = NULL;
+  SymblLocalConversation conversation;
+
+  if (!stored)
+    return NULL;
+  detected = symbl_local_account_get_trackers_detected (account,
+      conversation_id);
+  conversation = (SymblLocalConversation) {
+  conversation_id, stored->name, stored->start_us, stored->members, detected};
+  return symbl_local_conversation_reply (&conversation, part);
 }

@@ -35,10 +35,13 @@ guint symbl_local_account_get_max_concurrent_jobs (SymblLocalAccount *
 gboolean symbl_local_account_has_conversation (SymblLocalAccount * account,
     const gchar * conversation_id);
 /* Records an accepted upload: a new conversation when @conversation_id is
- * NULL, and a new job whose clock starts now. @trackers is the validated
+ * NULL (named @name, or its id when NULL; its members are the speakers of
+ * @channel_metadata, a validated array, or NULL for one unknown speaker),
+ * and a new job whose clock starts now. @trackers is the validated
  * `trackers` parameter or NULL. */
 void symbl_local_account_add_job (SymblLocalAccount * account,
-    const gchar * conversation_id, JsonNode * trackers, gboolean job_fails,
+    const gchar * conversation_id, const gchar * name,
+    JsonNode * channel_metadata, JsonNode * trackers, gboolean job_fails,
     gchar ** new_conversation_id, gchar ** new_job_id);
 /* "scheduled", "in_progress", "completed" or "failed"; NULL if unknown */
 const gchar *symbl_local_account_get_job_status (SymblLocalAccount * account,
@@ -46,5 +49,13 @@ const gchar *symbl_local_account_get_job_status (SymblLocalAccount * account,
 /* The synthetic trackers-detected array; NULL for an unknown conversation */
 JsonNode *symbl_local_account_get_trackers_detected (SymblLocalAccount *
     account, const gchar * conversation_id);
+
+/* The Conversation API's reply for GET /v1/conversations/{id}[/@part];
+ * NULL for an unknown conversation */
+JsonNode *symbl_local_account_get_conversation_reply (SymblLocalAccount *
+    account, const gchar * conversation_id, const gchar * part);
+
+/* 16 decimal digits that depend on @text only, like Symbl's ids */
+gchar *symbl_local_stable_id (const gchar * text);
 
 G_END_DECLS

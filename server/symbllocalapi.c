@@ -7,6 +7,8 @@
  */
 #include "symbllocalapi.h"
 
+#include "symbllocalconversation.h"
+
 #include <string.h>
 
 #define STATUS_TOO_MANY_REQUESTS 429
@@ -61,13 +63,65 @@ route_upload (SymblLocalRequest * request, const gchar * method,
   }
 }
 
+/* A documented endpoint this server does not serve: 501, naming it */
+static void
+leave_out (SymblLocalRequest * request, const gchar * method,
+    const gchar * part)
+{
+  request->route = SYMBL_LOCAL_ROUTE_LEFT_OUT;
+  request->left_out = g_strdup_printf ("%s /v1/conversations%s%s", method,
+      part ? "/{conversationId}" : "", part ? part : "");
+}
+
+/* @rest: what follows /v1/conversations/ */
+static void
+route_conversation (SymblLocalRequest * request, const gchar * method,
+    const gchar * rest)
+{
+  const gchar *slash = strchr (rest, '/');
+  g_autofree gchar *part = slash ? g_strdup (slash + 1) : NULL;
+  gchar *sub_slash;
+
+  if (slash == rest || !*rest)
+    return;
+  request->resource_id = g_strndup (rest,
+      slash ? (gsize) (slash - rest) : strlen (rest));
+  if (!part) {
+    if (g_str_equal (method, "GET"))
+      request->route = SYMBL_LOCAL_ROUTE_CONVERSATION;
+    else if (g_str_equal (method, "DELETE") || g_str_equal (method, "PUT"))
+      leave_out (request, method, "");
+    return;
+  }
+  /* PUT .../members/{memberId} updates a member */
+  if ((sub_slash = strchr (part, '/')))
+    *sub_slash = '\0';
+  if (sub_slash && g_str_equal (part, "members") && is_segment (sub_slash + 1))
+    leave_out (request, method, "/members/{memberId}");
+  else if (sub_slash)
+    return;
+  /* /trackers is the deprecated name of /trackers-detected */
+  else if (g_str_equal (method, "GET") && (g_str_equal (part,
+              "trackers-detected") || g_str_equal (part, "trackers")))
+    request->route = SYMBL_LOCAL_ROUTE_TRACKERS;
+  else if (g_str_equal (method, "GET")
+      && symbl_local_conversation_serves (part)) {
+    request->route = SYMBL_LOCAL_ROUTE_CONVERSATION;
+    request->conversation_part = g_steal_pointer (&part);
+  } else if (symbl_local_conversation_is_left_out (method, part)) {
+    g_autofree gchar *named = g_strconcat ("/", part, NULL);
+
+    leave_out (request, method, named);
+  }
+}
+
 void
 symbl_local_request_route (SymblLocalRequest * request)
 {
   const gchar *method = request->record->method;
   const gchar *path = request->record->path;
   gboolean is_get = g_str_equal (method, "GET");
-  const gchar *rest, *slash;
+  const gchar *rest;
 
   if ((rest = skip_prefix (path, "/__local/"))) {
     request->is_local = TRUE;
@@ -86,14 +140,9 @@ symbl_local_request_route (SymblLocalRequest * request)
       request->resource_id = g_strdup (rest);
     }
   } else if ((rest = skip_prefix (path, "/v1/conversations/"))) {
-    /* /trackers is the deprecated name of /trackers-detected */
-    slash = strchr (rest, '/');
-    if (is_get && slash && slash > rest &&
-        (g_str_equal (slash, "/trackers-detected") ||
-            g_str_equal (slash, "/trackers"))) {
-      request->route = SYMBL_LOCAL_ROUTE_TRACKERS;
-      request->resource_id = g_strndup (rest, slash - rest);
-    }
+    route_conversation (request, method, rest);
+  } else if (g_str_equal (path, "/v1/conversations")) {
+    leave_out (request, method, NULL);
   } else if (g_str_equal (path, "/oauth2/token:generate") &&
       g_str_equal (method, "POST")) {
     request->route = SYMBL_LOCAL_ROUTE_TOKEN;
@@ -226,7 +275,9 @@ check_api_request (SymblLocalRequest * request, gchar ** message)
   }
   if ((request->route == SYMBL_LOCAL_ROUTE_UPLOAD ||
           request->route == SYMBL_LOCAL_ROUTE_JOB ||
-          request->route == SYMBL_LOCAL_ROUTE_TRACKERS) &&
+          request->route == SYMBL_LOCAL_ROUTE_TRACKERS ||
+          request->route == SYMBL_LOCAL_ROUTE_CONVERSATION ||
+          request->route == SYMBL_LOCAL_ROUTE_LEFT_OUT) &&
       !request_is_authorized (request)) {
     *message = g_strdup (TOKEN_FAILED_MESSAGE);
     return SOUP_STATUS_UNAUTHORIZED;
@@ -234,11 +285,27 @@ check_api_request (SymblLocalRequest * request, gchar ** message)
   return 0;
 }
 
+/* The lines the server logs of @record, after its status line */
+static void
+add_notes (SymblRecordedRequest * record, GPtrArray * notes)
+{
+  g_autoptr (GString) text = g_string_new (record->notes);
+  guint i;
+
+  for (i = 0; i < notes->len; i++)
+    g_string_append_printf (text, "%s  note: %s", text->len ? "\n" : "",
+        (const gchar *) g_ptr_array_index (notes, i));
+  g_free (record->notes);
+  record->notes = text->len ? g_string_free (g_steal_pointer (&text), FALSE)
+      : NULL;
+}
+
 guint
 symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
 {
   SoupMessageHeaders *headers =
       soup_server_message_get_request_headers (request->msg);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   guint status;
 
   if ((status = check_api_request (request, message)))
@@ -257,8 +324,9 @@ symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
               soup_message_headers_get_one (headers, "Content-Type"))))
     return SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE;
   if ((*message = symbl_local_check_upload_params (request->record->params,
-              &request->trackers)))
+              request->record->query, &request->trackers, notes)))
     return SOUP_STATUS_BAD_REQUEST;
+  add_notes (request->record, notes);
   if (request->resource_id &&
       !symbl_local_account_has_conversation (request->account,
           request->resource_id)) {
@@ -270,6 +338,20 @@ symbl_local_request_check_upload (SymblLocalRequest * request, gchar ** message)
 }
 
 /* Endpoints */
+
+/* The speakers of a new conversation: channelMetadata (validated), when
+ * per-channel recognition makes it count */
+static JsonNode *
+speakers_of (GHashTable * params)
+{
+  const gchar *channel_metadata = g_hash_table_lookup (params,
+      "channelMetadata");
+
+  if (!channel_metadata || g_strcmp0 (g_hash_table_lookup (params,
+              "enableSeparateRecognitionPerChannel"), "true") != 0)
+    return NULL;
+  return json_from_string (channel_metadata, NULL);
+}
 
 static void
 answer_upload (SymblLocalRequest * request)
@@ -283,6 +365,7 @@ answer_upload (SymblLocalRequest * request)
   g_autofree gchar *conversation_id = NULL;
   g_autofree gchar *job_id = NULL;
   g_autofree gchar *message = NULL;
+  g_autoptr (JsonNode) channel_metadata = NULL;
 
   if (request->body_write_failed) {
     symbl_local_request_refuse (request, SOUP_STATUS_INTERNAL_SERVER_ERROR,
@@ -301,7 +384,7 @@ answer_upload (SymblLocalRequest * request)
     symbl_local_request_refuse (request, SOUP_STATUS_BAD_REQUEST,
         request->is_video ? "Unsupported media format: video must be MP4" :
         "Unsupported media format: audio must be WAV, MP3, FLAC, Ogg, "
-        "AAC (ADTS) or M4A");
+        "AAC (ADTS), M4A, AMR, AC3, AIFF or WMA");
     return;
   }
   /* As Symbl: the account's job slots are counted once the body is in */
@@ -313,7 +396,10 @@ answer_upload (SymblLocalRequest * request)
     return;
   }
 
+  if (!request->resource_id)
+    channel_metadata = speakers_of (record->params);
   symbl_local_account_add_job (request->account, request->resource_id,
+      g_hash_table_lookup (record->params, "name"), channel_metadata,
       request->trackers, request->fault &&
       request->fault->kind == SYMBL_FAULT_JOB_FAILS, &conversation_id, &job_id);
 
@@ -425,6 +511,23 @@ answer_trackers_detected (SymblLocalRequest * request)
 }
 
 static void
+answer_conversation (SymblLocalRequest * request)
+{
+  g_autoptr (JsonNode) reply =
+      symbl_local_account_get_conversation_reply (request->account,
+      request->resource_id, request->conversation_part);
+  g_autofree gchar *message = NULL;
+
+  if (!reply) {
+    message = g_strdup_printf ("Conversation %s was not found",
+        request->resource_id);
+    symbl_local_request_refuse (request, SOUP_STATUS_NOT_FOUND, message);
+    return;
+  }
+  answer_json (request, SOUP_STATUS_OK, reply);
+}
+
+static void
 answer_local_faults (SymblLocalRequest * request)
 {
   g_autofree gchar *text = g_strndup ((const gchar *) request->small_body->data,
@@ -508,6 +611,8 @@ add_recorded_request (JsonBuilder * builder,
   json_builder_add_int_value (builder, recorded->status);
   json_builder_set_member_name (builder, "reply");
   json_builder_add_string_value (builder, reply);
+  json_builder_set_member_name (builder, "notes");
+  json_builder_add_string_value (builder, recorded->notes);
   json_builder_end_object (builder);
 }
 
@@ -570,6 +675,15 @@ symbl_local_request_answer (SymblLocalRequest * request)
       break;
     case SYMBL_LOCAL_ROUTE_TRACKERS:
       answer_trackers_detected (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_CONVERSATION:
+      answer_conversation (request);
+      break;
+    case SYMBL_LOCAL_ROUTE_LEFT_OUT:
+      message = g_strdup_printf ("%s is not served by symbl-local-server "
+          "(docs/local-server.md lists what is)", request->left_out);
+      symbl_local_request_refuse (request, SOUP_STATUS_NOT_IMPLEMENTED,
+          message);
       break;
     case SYMBL_LOCAL_ROUTE_LOCAL_FAULTS:
       answer_local_faults (request);

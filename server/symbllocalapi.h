@@ -22,6 +22,8 @@ typedef enum
   SYMBL_LOCAL_ROUTE_TOKEN,
   SYMBL_LOCAL_ROUTE_JOB,
   SYMBL_LOCAL_ROUTE_TRACKERS,
+  SYMBL_LOCAL_ROUTE_CONVERSATION, /* GET /v1/conversations/{id}[/part] */
+  SYMBL_LOCAL_ROUTE_LEFT_OUT,   /* Symbl's, not served here: 501 */
   SYMBL_LOCAL_ROUTE_LOCAL_FAULTS,
   SYMBL_LOCAL_ROUTE_LOCAL_REQUESTS,
 } SymblLocalRoute;
@@ -41,6 +43,8 @@ typedef struct
   gboolean is_local;            /* /__local/: served, never recorded */
   gboolean is_video;
   gchar *resource_id;           /* conversation or job id from the path */
+  gchar *conversation_part;     /* "messages", ...; NULL: the conversation */
+  gchar *left_out;              /* the endpoint a 501 names */
   SymblFault *fault;
   JsonNode *trackers;           /* the validated `trackers` parameter */
   guint deferred_status;        /* a refusal that waits for a stall */

@@ -125,6 +125,7 @@ symbl_recorded_request_free (SymblRecordedRequest * request)
   g_clear_pointer (&request->headers, g_hash_table_unref);
   g_free (request->body_path);
   g_free (request->reply);
+  g_free (request->notes);
   g_free (request);
 }
 
@@ -142,6 +143,7 @@ recorded_request_copy (const SymblRecordedRequest * request)
   copy->body_length = request->body_length;
   copy->status = request->status;
   copy->reply = g_strdup (request->reply);
+  copy->notes = g_strdup (request->notes);
   return copy;
 }
 
@@ -203,6 +205,8 @@ request_free (SymblLocalRequest * request)
   close_body_file (request);
   symbl_recorded_request_free (request->record);
   g_free (request->resource_id);
+  g_free (request->conversation_part);
+  g_free (request->left_out);
   symbl_fault_free (request->fault);
   g_clear_pointer (&request->trackers, json_node_unref);
   g_free (request->deferred_message);
@@ -231,8 +235,9 @@ finish_request (SymblLocalRequest * request, guint status)
 
   /* Method and path only: tokens travel in headers, never logged */
   if (!server->quiet)
-    g_printerr ("%s %s -> %u (%" G_GUINT64_FORMAT " bytes)\n",
-        record->method, record->path, status, record->body_length);
+    g_printerr ("%s %s -> %u (%" G_GUINT64_FORMAT " bytes)\n%s%s",
+        record->method, record->path, status, record->body_length,
+        record->notes ? record->notes : "", record->notes ? "\n" : "");
 
   if (request->is_local) {
     symbl_recorded_request_free (record);

@@ -122,6 +122,8 @@ typedef struct
   guint64 body_length;          /* bytes received */
   guint status;                 /* status answered (0: none, dropped) */
   gchar *reply;                 /* body answered */
+  gchar *notes;                 /* what the server logged of it: what it
+                                 * took but ignored, one line each; or NULL */
 } SymblRecordedRequest;
 
 /* A snapshot of every request so far, in the order they finished

@@ -8,7 +8,10 @@
 #include <math.h>
 #include <string.h>
 
-typedef gchar *(*ParamCheck) (const gchar * name, const gchar * value);
+/* Returns why @value is refused, or NULL; what is taken but worth
+ * saying goes to @notes. */
+typedef gchar *(*ParamCheck) (const gchar * name, const gchar * value,
+    GPtrArray * notes);
 
 static const gchar *const audio_content_types[] = {
   "audio/wav", "audio/mpeg", "audio/mp3", "audio/wave", NULL
@@ -25,6 +28,9 @@ symbl_local_check_content_type (gboolean is_video, const gchar * content_type)
 {
   g_autofree gchar *media_type = NULL;
 
+  /* Symbl's Python SDK sends an empty one for "not sure": no header. */
+  if (content_type && strspn (content_type, " \t") == strlen (content_type))
+    content_type = NULL;
   if (!content_type) {
     if (is_video)
       return g_strdup ("Content-Type is required for video: only video/mp4 "
@@ -96,7 +102,7 @@ parse_json_array (const gchar * name, const gchar * value, gchar ** message)
 }
 
 static gchar *
-check_boolean (const gchar * name, const gchar * value)
+check_boolean (const gchar * name, const gchar * value, GPtrArray * notes)
 {
   if (g_str_equal (value, "true") || g_str_equal (value, "false"))
     return NULL;
@@ -104,7 +110,8 @@ check_boolean (const gchar * name, const gchar * value)
 }
 
 static gchar *
-check_confidence_threshold (const gchar * name, const gchar * value)
+check_confidence_threshold (const gchar * name, const gchar * value,
+    GPtrArray * notes)
 {
   gchar *end = NULL;
   gdouble threshold = g_ascii_strtod (value, &end);
@@ -115,20 +122,42 @@ check_confidence_threshold (const gchar * name, const gchar * value)
   return g_strdup_printf ("%s must be a number from 0.5 to 1.0", name);
 }
 
-static gchar *
-check_language_code (const gchar * name, const gchar * value)
-{
-  g_autofree gchar *codes = NULL;
+/* RFC 5646's langtag, letters in any case (BCP-47 tags are
+ * case-insensitive); the grandfathered tags aside. */
+#define LANGUAGE_TAG_PATTERN \
+    "^([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8})(-[a-z]{4})?" \
+    "(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*" \
+    "(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?$"
 
-  if (g_strv_contains (language_codes, value))
+static gboolean
+is_documented_language (const gchar * value)
+{
+  guint i;
+
+  for (i = 0; language_codes[i]; i++)
+    if (g_ascii_strcasecmp (language_codes[i], value) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The documented list is from 2022 and may have grown: a well-formed tag
+ * off it is taken, with a note. */
+static gchar *
+check_language_code (const gchar * name, const gchar * value, GPtrArray * notes)
+{
+  if (is_documented_language (value))
     return NULL;
-  codes = g_strjoinv (", ", (gchar **) language_codes);
-  return g_strdup_printf ("%s \"%s\" is not supported: use one of %s", name,
-      value, codes);
+  if (g_regex_match_simple (LANGUAGE_TAG_PATTERN, value, G_REGEX_CASELESS, 0)) {
+    g_ptr_array_add (notes, g_strdup_printf ("%s \"%s\" is not on the "
+            "documented list; taken as a BCP-47 tag", name, value));
+    return NULL;
+  }
+  return g_strdup_printf ("%s \"%s\" is not a BCP-47 language tag, such "
+      "as en-US", name, value);
 }
 
 static gchar *
-check_mode (const gchar * name, const gchar * value)
+check_mode (const gchar * name, const gchar * value, GPtrArray * notes)
 {
   if (g_str_equal (value, "default") || g_str_equal (value, "phone"))
     return NULL;
@@ -136,7 +165,8 @@ check_mode (const gchar * name, const gchar * value)
 }
 
 static gchar *
-check_positive_integer (const gchar * name, const gchar * value)
+check_positive_integer (const gchar * name, const gchar * value,
+    GPtrArray * notes)
 {
   if (g_ascii_string_to_unsigned (value, 10, 1, G_MAXINT, NULL, NULL))
     return NULL;
@@ -190,6 +220,7 @@ check_channel (const gchar * name, JsonNode * item, guint i)
 {
   JsonNode *channel = get_member (item, "channel");
   JsonNode *speaker = get_member (item, "speaker");
+  JsonNode *speaker_name = speaker ? get_member (speaker, "name") : NULL;
   JsonNode *email = speaker ? get_member (speaker, "email") : NULL;
 
   if (!channel || !JSON_NODE_HOLDS_VALUE (channel) ||
@@ -197,10 +228,12 @@ check_channel (const gchar * name, JsonNode * item, guint i)
       json_node_get_int (channel) < 1)
     return g_strdup_printf ("%s[%u]: \"channel\" must be a whole number "
         "from 1", name, i);
-  if (!speaker || !is_string (get_member (speaker, "name"), FALSE) ||
+  /* Both the name and the e-mail are optional */
+  if (!speaker || !JSON_NODE_HOLDS_OBJECT (speaker) ||
+      (speaker_name && !is_string (speaker_name, FALSE)) ||
       (email && !is_string (email, FALSE)))
-    return g_strdup_printf ("%s[%u]: \"speaker\" must be an object with a "
-        "string \"name\" and optionally a string \"email\"", name, i);
+    return g_strdup_printf ("%s[%u]: \"speaker\" must be an object, with "
+        "an optional string \"name\" and \"email\"", name, i);
   return NULL;
 }
 
@@ -243,26 +276,61 @@ check_tracker (const gchar * name, JsonNode * tracker, guint index)
   return NULL;
 }
 
-static gchar *
-check_custom_vocabulary (const gchar * name, const gchar * value)
+/* Every value of the parameter @name in the raw @query, decoded as a
+ * form (a '+' is a space), in order. */
+static GPtrArray *
+query_values (const gchar * query, const gchar * name)
 {
-  return check_array (name, value, check_vocabulary_item, NULL);
+  GPtrArray *values = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) pairs = g_strsplit (query ? query : "", "&", -1);
+  guint i;
+
+  for (i = 0; pairs[i]; i++) {
+    gchar *equals = strchr (g_strdelimit (pairs[i], "+", ' '), '=');
+    g_autofree gchar *key = NULL;
+
+    if (!equals)
+      continue;
+    *equals = '\0';
+    key = g_uri_unescape_string (pairs[i], NULL);
+    if (g_strcmp0 (key, name) == 0)
+      g_ptr_array_add (values, g_uri_unescape_string (equals + 1, NULL));
+  }
+  return values;
+}
+
+/* The docs send one JSON text; Symbl's generated REST client repeats the
+ * key, one phrase each ("multi" format), which the service took too. */
+static gchar *
+check_custom_vocabulary (const gchar * name, const gchar * query)
+{
+  g_autoptr (GPtrArray) values = query_values (query, name);
+
+  if (values->len == 1 && *(gchar *) g_ptr_array_index (values, 0) == '[')
+    return check_array (name, g_ptr_array_index (values, 0),
+        check_vocabulary_item, NULL);
+  /* An undecodable value (a bad %-escape) comes back NULL */
+  if (g_ptr_array_find (values, NULL, NULL))
+    return g_strdup_printf ("%s is not well encoded", name);
+  return NULL;
 }
 
 static gchar *
-check_entities (const gchar * name, const gchar * value)
+check_entities (const gchar * name, const gchar * value, GPtrArray * notes)
 {
   return check_array (name, value, check_entity, NULL);
 }
 
 static gchar *
-check_channel_metadata (const gchar * name, const gchar * value)
+check_channel_metadata (const gchar * name, const gchar * value,
+    GPtrArray * notes)
 {
   return check_array (name, value, check_channel, NULL);
 }
 
 gchar *
-symbl_local_check_upload_params (GHashTable * params, JsonNode ** trackers)
+symbl_local_check_upload_params (GHashTable * params, const gchar * query,
+    JsonNode ** trackers, GPtrArray * notes)
 {
   static const struct
   {
@@ -279,32 +347,41 @@ symbl_local_check_upload_params (GHashTable * params, JsonNode ** trackers)
     {"languageCode", check_language_code},
     {"mode", check_mode},
     {"diarizationSpeakerCount", check_positive_integer},
-    {"customVocabulary", check_custom_vocabulary},
     {"entities", check_entities},
     {"channelMetadata", check_channel_metadata},
   };
   const gchar *value;
+  gchar *message;
   guint i;
 
   *trackers = NULL;
   for (i = 0; i < G_N_ELEMENTS (checks); i++) {
-    gchar *message;
-
     value = g_hash_table_lookup (params, checks[i].name);
-    if (value && (message = checks[i].check (checks[i].name, value)))
+    if (value && (message = checks[i].check (checks[i].name, value, notes)))
       return message;
   }
+  if (g_hash_table_contains (params, "customVocabulary") &&
+      (message = check_custom_vocabulary ("customVocabulary", query)))
+    return message;
 
+  /* The docs say it "only works when" per-channel recognition is on, not
+   * that the request is refused: Symbl's own SDK example sends it so. */
   value = g_hash_table_lookup (params, "enableSeparateRecognitionPerChannel");
   if (g_hash_table_contains (params, "channelMetadata") &&
       g_strcmp0 (value, "true") != 0)
-    return g_strdup ("channelMetadata needs "
-        "enableSeparateRecognitionPerChannel=true");
+    g_ptr_array_add (notes, g_strdup ("channelMetadata ignored: "
+            "enableSeparateRecognitionPerChannel is not true"));
 
   value = g_hash_table_lookup (params, "trackers");
   return value ? check_array ("trackers", value, check_tracker,
       trackers) : NULL;
 }
+
+/* The ASF Header Object's GUID, 75B22630-668E-11CF-A6D9-00AA0062CE6C */
+static const guint8 asf_header_guid[] = {
+  0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11,
+  0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce, 0x6c
+};
 
 gboolean
 symbl_local_body_is_media (gboolean is_video, const guint8 * head,
@@ -319,6 +396,14 @@ symbl_local_body_is_media (gboolean is_video, const guint8 * head,
   return is_mp4 ||
       (head_length >= 12 && memcmp (head, "RIFF", 4) == 0 &&
       memcmp (head + 8, "WAVE", 4) == 0) ||
+      /* The FAQ's AMR, AC3, AIFF (or AIFF-C) and WMA (in ASF) */
+      (head_length >= 5 && memcmp (head, "#!AMR", 5) == 0) ||
+      (head_length >= 2 && head[0] == 0x0b && head[1] == 0x77) ||
+      (head_length >= 12 && memcmp (head, "FORM", 4) == 0 &&
+      (memcmp (head + 8, "AIFF", 4) == 0 ||
+          memcmp (head + 8, "AIFC", 4) == 0)) ||
+      (head_length >= G_N_ELEMENTS (asf_header_guid) &&
+      memcmp (head, asf_header_guid, G_N_ELEMENTS (asf_header_guid)) == 0) ||
       (head_length >= 3 && memcmp (head, "ID3", 3) == 0) ||
       (head_length >= 4 && memcmp (head, "fLaC", 4) == 0) ||
       (head_length >= 4 && memcmp (head, "OggS", 4) == 0) ||

@@ -12,14 +12,16 @@
 G_BEGIN_DECLS
 
 /* For a 415: audio takes no Content-Type or one of the four Symbl lists;
- * video needs video/mp4. */
+ * video needs video/mp4. An empty header counts as none. */
 gchar *symbl_local_check_content_type (gboolean is_video,
     const gchar * content_type);
 
-/* For a 400: the query parameters of an upload, decoded. On success
- * @trackers gets the parsed `trackers` array (NULL without one). */
+/* For a 400: the query parameters of an upload, decoded (@params) and
+ * raw (@query, for repeated keys). On success @trackers gets the parsed
+ * `trackers` array (NULL without one). What is taken but ignored or
+ * unusual is added to @notes (strings), for the server's log. */
 gchar *symbl_local_check_upload_params (GHashTable * params,
-    JsonNode ** trackers);
+    const gchar * query, JsonNode ** trackers, GPtrArray * notes);
 
 /* Whether the body starts like a file of a format the endpoint takes. */
 gboolean symbl_local_body_is_media (gboolean is_video, const guint8 * head,
@@ -31,6 +33,6 @@ const gchar *symbl_local_json_string_member (JsonNode * node,
     const gchar * name);
 
 /* How many leading bytes symbl_local_body_is_media() looks at. */
-#define SYMBL_LOCAL_MEDIA_HEAD_SIZE 12
+#define SYMBL_LOCAL_MEDIA_HEAD_SIZE 16
 
 G_END_DECLS

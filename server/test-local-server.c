@@ -187,6 +187,12 @@ accept_any_certificate (SoupMessage * msg, GTlsCertificate * certificate,
   return TRUE;
 }
 
+static gboolean
+is_empty (const gchar * text)
+{
+  return text && strspn (text, " ") == strlen (text);
+}
+
 static SoupMessage *
 build_message (const gchar * base_url, const Request * request)
 {
@@ -205,8 +211,13 @@ build_message (const gchar * base_url, const Request * request)
   if (request->api_key)
     soup_message_headers_replace (headers, "x-api-key", request->api_key);
   if (request->body)
-    soup_message_set_request_body_from_bytes (msg, request->content_type,
+    soup_message_set_request_body_from_bytes (msg,
+        is_empty (request->content_type) ? NULL : request->content_type,
         request->body);
+  /* Symbl's Python SDK sends the header with an empty value */
+  if (request->content_type && is_empty (request->content_type))
+    soup_message_headers_replace (headers, "Content-Type",
+        request->content_type);
   if (request->stream) {
     soup_message_set_request_body (msg, request->content_type,
         request->stream, request->stream_length);
@@ -618,6 +629,334 @@ test_content_type (Fixture * f, gconstpointer data)
   reply_clear (&reply);
 }
 
+/* The requests of Symbl's Python SDK (symbl 2.0.6 on its generated REST
+ * client), shaped as it shapes them: the token in x-api-key, an empty
+ * Content-Type for audio, customVocabulary as repeated keys ("multi"),
+ * and channelMetadata without per-channel recognition (its own example). */
+static void
+test_python_sdk_requests (Fixture * f, gconstpointer data)
+{
+  g_autoptr (GBytes) wav = make_wav (1600);
+  g_autoptr (GBytes) mp4 = make_mp4 ();
+  g_autofree gchar *channel_metadata = with_query ("/v1/process/audio?"
+      "name=Business%20Meeting", "channelMetadata",
+      "[{\"channel\":1,\"speaker\":{\"name\":\"Robert Bartheon\","
+      "\"email\":\"robertbartheon@example.com\"}},{\"channel\":2,"
+      "\"speaker\":{\"email\":\"jonsnow@example.com\"}}]");
+  SymblRecordedRequest *recorded;
+  Reply reply = { 0, };
+
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 0);
+  g_assert_cmpstr (g_hash_table_lookup (recorded->headers, "content-type"),
+      ==, "");
+  symbl_recorded_request_free (recorded);
+  /* Empty is absent: video still needs video/mp4 */
+  send_request (f, &(Request) {
+      .method = "POST",.path = "/v1/process/video",.api_key =
+        TOKEN,.content_type = "",.body = mp4}, &reply);
+  assert_error_reply (&reply, 415, "Content-Type is required for video");
+  reply_clear (&reply);
+
+  /* Repeated keys, and one key with one phrase; the JSON text still works */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "Symbl&customVocabulary=GStreamer%20plugin&customVocabulary="
+            "%5Bbracketed%5D",.api_key = TOKEN,.content_type = "",.body =
+            wav}), ==, 201);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "Symbl",.api_key = TOKEN,.content_type = "",.body = wav}), ==, 201);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = "/v1/process/audio?customVocabulary="
+            "%5B%22Symbl%22%5D",.api_key = TOKEN,.body = wav}), ==, 201);
+
+  /* Taken and ignored, with a note in the log */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path = channel_metadata,.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 5);
+  g_assert_cmpstr (recorded->notes, ==, "  note: channelMetadata ignored: "
+      "enableSeparateRecognitionPerChannel is not true");
+  symbl_recorded_request_free (recorded);
+
+  /* A tag off the 2022 list, in any case, is noted and taken */
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path =
+            "/v1/process/audio?languageCode=sw-ke",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 6);
+  g_assert_nonnull (strstr (recorded->notes, "languageCode \"sw-ke\" is "
+          "not on the documented list"));
+  symbl_recorded_request_free (recorded);
+  g_assert_cmpuint (send_for_status (f, &(Request) {
+          .method = "POST",.path =
+            "/v1/process/audio?languageCode=EN-us",.api_key =
+            TOKEN,.content_type = "",.body = wav}), ==, 201);
+  recorded = get_request (f, 7);
+  g_assert_null (recorded->notes);
+  symbl_recorded_request_free (recorded);
+}
+
+static JsonNode *get_trackers (Fixture * f, const gchar * conversation_id,
+    const gchar * name);
+
+/* GET @path as Symbl's Python SDK does (the token in x-api-key): checks
+ * the status and returns the JSON reply */
+static JsonNode *
+sdk_get (Fixture * f, const gchar * path, guint status)
+{
+  Reply reply = { 0, };
+  JsonNode *root;
+
+  send_request (f, &(Request) {
+      .method = "GET",.path = path,.api_key = TOKEN}, &reply);
+  g_assert_no_error (reply.error);
+  if (reply.status != status)
+    g_error ("GET %s: %u, not %u: %s", path, reply.status, status, reply.body);
+  root = parse_json (reply.body);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  reply_clear (&reply);
+  return root;
+}
+
+/* GET /v1/conversations/{@id}/@part, and the array named @list in it */
+static JsonNode *
+sdk_get_list (Fixture * f, const gchar * id, const gchar * part,
+    const gchar * list, JsonArray ** array)
+{
+  g_autofree gchar *path = g_strdup_printf ("/v1/conversations/%s/%s", id,
+      part);
+  JsonNode *root = sdk_get (f, path, 200);
+  JsonObject *object = json_node_get_object (root);
+
+  g_assert_true (json_object_has_member (object, list));
+  *array = json_object_get_array_member (object, list);
+  g_assert_nonnull (*array);
+  return root;
+}
+
+static void
+assert_iso_time (JsonObject * object, const gchar * member)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601
+      (json_object_get_string_member (object, member), NULL);
+
+  g_assert_nonnull (time);
+}
+
+/* An insight of @type about one of the messages (@message_ids) */
+static void
+assert_insight (JsonArray * insights, const gchar * type,
+    GHashTable * message_ids)
+{
+  JsonObject *insight;
+  JsonArray *refs;
+
+  g_assert_cmpuint (json_array_get_length (insights), ==, 1);
+  insight = json_array_get_object_element (insights, 0);
+  g_assert_true (is_conversation_id (json_object_get_string_member (insight,
+              "id")));
+  g_assert_cmpstr (json_object_get_string_member (insight, "type"), ==, type);
+  g_assert_nonnull (strstr (json_object_get_string_member (insight, "text"),
+          "social distancing"));
+  g_assert_cmpfloat (json_object_get_double_member (insight, "score"), >, 0);
+  refs = json_object_get_array_member (insight, "messageIds");
+  g_assert_cmpuint (json_array_get_length (refs), ==, 1);
+  g_assert_true (g_hash_table_contains (message_ids,
+          json_array_get_string_element (refs, 0)));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member
+          (insight, "from"), "name"), ==, "Robert Bartheon");
+}
+
+/* The Conversation API, as Symbl's Python SDK calls it after an upload:
+ * each endpoint in Symbl's documented shape, made of the trackers'
+ * phrases (the same message ids as trackers-detected), 401 without a
+ * token, 404 for an unknown conversation, 501 naming what is left out. */
+static void
+test_python_sdk_conversation_api (Fixture * f, gconstpointer data)
+{
+  static const gchar *const parts[] = {
+    "", "/messages", "/topics", "/questions", "/action-items", "/follow-ups",
+    "/members", "/entities", "/analytics",
+  };
+  g_autoptr (GBytes) wav = make_wav (1600);
+  g_autofree gchar *speakers = with_query ("/v1/process/audio?"
+      "name=Business%20Meeting&enableSeparateRecognitionPerChannel=true",
+      "channelMetadata", "[{\"channel\":1,\"speaker\":{\"name\":"
+      "\"Robert Bartheon\",\"email\":\"robert@example.com\"}},"
+      "{\"channel\":2,\"speaker\":{\"email\":\"jon@example.com\"}}]");
+  g_autofree gchar *upload = with_query (speakers, "trackers",
+      TRACKERS_JSON);
+  g_autoptr (GHashTable) message_ids = g_hash_table_new_full (g_str_hash,
+      g_str_equal, g_free, NULL);
+  g_autoptr (JsonNode) conversation = NULL;
+  g_autoptr (JsonNode) messages = NULL;
+  g_autoptr (JsonNode) topics = NULL;
+  g_autoptr (JsonNode) questions = NULL;
+  g_autoptr (JsonNode) action_items = NULL;
+  g_autoptr (JsonNode) follow_ups = NULL;
+  g_autoptr (JsonNode) members = NULL;
+  g_autoptr (JsonNode) entities = NULL;
+  g_autoptr (JsonNode) analytics = NULL;
+  g_autoptr (JsonNode) left_out = NULL;
+  g_autoptr (JsonNode) detected = NULL;
+  g_autofree gchar *conversation_id = NULL;
+  g_autofree gchar *path = NULL;
+  JsonObject *object, *message;
+  JsonArray *array, *metrics;
+  Reply reply = { 0, };
+  guint i;
+
+  send_request (f, &(Request) {
+      .method = "POST",.path = upload,.api_key = TOKEN,.content_type =
+        "",.body = wav}, &reply);
+  g_assert_cmpuint (reply.status, ==, 201);
+  conversation_id = json_string (reply.body, "conversationId");
+  reply_clear (&reply);
+
+  path = g_strconcat ("/v1/conversations/", conversation_id, NULL);
+  conversation = sdk_get (f, path, 200);
+  object = json_node_get_object (conversation);
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==,
+      conversation_id);
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==,
+      "meeting");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==,
+      "Business Meeting");
+  assert_iso_time (object, "startTime");
+  assert_iso_time (object, "endTime");
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_object_get_member (object,
+              "metadata")));
+  array = json_object_get_array_member (object, "members");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+
+  /* The messages are what trackers-detected refers to */
+  messages = sdk_get_list (f, conversation_id,
+      "messages?sentiment=false&verbose=false", "messages", &array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  for (i = 0; i < 2; i++) {
+    message = json_array_get_object_element (array, i);
+    g_hash_table_add (message_ids,
+        g_strdup (json_object_get_string_member (message, "id")));
+    g_assert_cmpstr (json_object_get_string_member (message,
+            "conversationId"), ==, conversation_id);
+    g_assert_cmpstr (json_object_get_string_member
+        (json_object_get_object_member (message, "from"), "name"), ==,
+        "Robert Bartheon");
+    assert_iso_time (message, "startTime");
+    assert_iso_time (message, "endTime");
+    g_assert_cmpfloat (json_object_get_double_member (message, "timeOffset"),
+        ==, 3.0 * i);
+    g_assert_cmpfloat (json_object_get_double_member (message, "duration"),
+        >, 0);
+    g_assert_nonnull (json_object_get_array_member (message, "phrases"));
+  }
+  g_assert_cmpstr (json_object_get_string_member
+      (json_array_get_object_element (array, 0), "text"), ==,
+      "social distancing");
+  detected = get_trackers (f, conversation_id, "trackers-detected");
+  g_assert_true (g_hash_table_contains (message_ids,
+          json_object_get_string_member (json_array_get_object_element
+              (json_object_get_array_member (json_array_get_object_element
+                      (json_object_get_array_member
+                          (json_array_get_object_element (json_node_get_array
+                                  (detected), 0), "matches"), 0),
+                      "messageRefs"), 0), "id")));
+
+  topics = sdk_get_list (f, conversation_id, "topics", "topics", &array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "text"), ==,
+      "COVID-19");
+  g_assert_cmpstr (json_object_get_string_member (object, "type"), ==, "topic");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member
+          (object, "messageIds")), ==, 2);
+  g_assert_nonnull (json_object_get_array_member (object, "parentRefs"));
+
+  questions = sdk_get_list (f, conversation_id, "questions", "questions",
+      &array);
+  assert_insight (array, "question", message_ids);
+  action_items = sdk_get_list (f, conversation_id, "action-items",
+      "actionItems", &array);
+  assert_insight (array, "action_item", message_ids);
+  g_assert_true (json_object_get_boolean_member
+      (json_array_get_object_element (array, 0), "definitive"));
+  follow_ups = sdk_get_list (f, conversation_id, "follow-ups", "followUps",
+      &array);
+  assert_insight (array, "follow_up", message_ids);
+
+  /* The speakers of channelMetadata, e-mail as given, names optional */
+  members = sdk_get_list (f, conversation_id, "members", "members", &array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  object = json_array_get_object_element (array, 0);
+  g_assert_true (is_conversation_id (json_object_get_string_member (object,
+              "id")));
+  g_assert_cmpstr (json_object_get_string_member (object, "email"), ==,
+      "robert@example.com");
+  object = json_array_get_object_element (array, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==,
+      "Speaker 2");
+  g_assert_cmpstr (json_object_get_string_member (object, "email"), ==,
+      "jon@example.com");
+
+  entities = sdk_get_list (f, conversation_id, "entities", "entities", &array);
+
+  analytics = sdk_get_list (f, conversation_id, "analytics", "members", &array);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpfloat (json_object_get_double_member
+      (json_object_get_object_member (object, "talkTime"), "seconds"), ==, 6.0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member
+          (object, "pace"), "wpm"), ==, 30);
+  metrics = json_object_get_array_member (json_node_get_object (analytics),
+      "metrics");
+  g_assert_cmpuint (json_array_get_length (metrics), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member
+      (json_array_get_object_element (metrics, 1), "type"), ==,
+      "total_talk_time");
+
+  for (i = 0; i < G_N_ELEMENTS (parts); i++) {
+    g_autofree gchar *part_path = g_strconcat (path, parts[i], NULL);
+    g_autofree gchar *unknown = g_strconcat ("/v1/conversations/"
+        "1234567890123456", parts[i], NULL);
+
+    send_request (f, &(Request) {
+        .method = "GET",.path = part_path}
+        , &reply);
+    assert_error_reply (&reply, 401, "Token validation failed");
+    reply_clear (&reply);
+    send_request (f, &(Request) {
+        .method = "GET",.path = unknown,.api_key = TOKEN}
+        , &reply);
+    assert_error_reply (&reply, 404, "1234567890123456");
+    reply_clear (&reply);
+  }
+
+  /* What stays out says so, and what it is */
+  g_free (path);
+  path = g_strdup_printf ("/v1/conversations/%s/summary", conversation_id);
+  left_out = sdk_get (f, path, 501);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object
+              (left_out), "message"),
+          "GET /v1/conversations/{conversationId}/summary is not served"));
+  g_free (path);
+  path = g_strconcat ("/v1/conversations/", conversation_id, NULL);
+  send_request (f, &(Request) {
+      .method = "DELETE",.path = path,.api_key = TOKEN}
+      , &reply);
+  assert_error_reply (&reply, 501, "DELETE /v1/conversations/"
+      "{conversationId} is not served");
+  reply_clear (&reply);
+  send_request (f, &(Request) {
+      .method = "DELETE",.path = path}
+      , &reply);
+  assert_error_reply (&reply, 401, NULL);
+  reply_clear (&reply);
+}
+
 static void
 test_query_validation (Fixture * f, gconstpointer data)
 {
@@ -637,7 +976,11 @@ test_query_validation (Fixture * f, gconstpointer data)
     {"trackers", "{\"name\":\"A\"}", "trackers must be a JSON array"},
     {"detectPhrases", "yes", "detectPhrases"},
     {"enableSummary", "1", "enableSummary"},
-    {"languageCode", "xx-XX", "languageCode"},
+    {"languageCode", "en_US", "languageCode"},
+    {"languageCode", "en-US-", "languageCode"},
+    {"customVocabulary", "[\"a\", 2]", "customVocabulary[1]"},
+    {"channelMetadata", "[{\"channel\":1,\"speaker\":\"A\"}]",
+        "channelMetadata[0]"},
     {"confidenceThreshold", "0.4", "confidenceThreshold"},
     {"confidenceThreshold", "1.5", "confidenceThreshold"},
     {"confidenceThreshold", "high", "confidenceThreshold"},
@@ -645,8 +988,6 @@ test_query_validation (Fixture * f, gconstpointer data)
     {"diarizationSpeakerCount", "0", "diarizationSpeakerCount"},
     {"customVocabulary", "[1]", "customVocabulary[0]"},
     {"entities", "[{\"customType\":\"X\"}]", "entities[0]"},
-    {"channelMetadata", "[{\"channel\":1,\"speaker\":{\"name\":\"A\"}}]",
-        "enableSeparateRecognitionPerChannel=true"},
   };
   g_autoptr (GBytes) wav = make_wav (100);
   g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
@@ -1845,6 +2186,8 @@ main (int argc, char **argv)
   ADD ("validation/content-length", NULL, test_content_length);
   ADD ("validation/content-type", NULL, test_content_type);
   ADD ("validation/query", NULL, test_query_validation);
+  ADD ("python-sdk/requests", NULL, test_python_sdk_requests);
+  ADD ("python-sdk/conversation-api", NULL, test_python_sdk_conversation_api);
   ADD ("validation/early-refusal", NULL, test_early_refusal);
   ADD ("not-found", NULL, test_not_found);
   ADD ("token", NULL, test_token);

@@ -2,8 +2,9 @@
  * SECTION:element-symbluploadsink
  * @title: symbluploadsink
  *
- * Uploads an encoded recording (WAV, MP3, AAC, FLAC, Ogg, M4A or MP4) to the
- * Symbl.ai Async API and posts the conversation and job ids on the bus.
+ * Uploads an encoded recording (WAV, MP3, AAC, FLAC, Ogg, M4A, AMR, AC3,
+ * AIFF, WMA or MP4) to the Symbl.ai Async API and posts the conversation
+ * and job ids on the bus.
  *
  * The stream is written to a file in #GstSymblUploadSink:spool-dir as it
  * arrives. At end of stream the file is sent as it is, byte for byte, to

@@ -859,7 +859,10 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
    * A connection of its own, so that the watcher sees it, over HTTP/1.1
    * (docs/reliability.md). */
   soup_message_add_flags (msg, SOUP_MESSAGE_NEW_CONNECTION);
-  soup_message_set_request_body (msg, submission->content_type,
+  /* An empty Content-Type means none (a manifest may hold one): never
+   * send the header empty. */
+  soup_message_set_request_body (msg, submission->content_type
+      && *submission->content_type ? submission->content_type : NULL,
       G_INPUT_STREAM (body), submission->size);
   if (progress_func)
     g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),

@@ -15,6 +15,11 @@ static const SymblMediaFormat formats[] = {
   {"flac", SYMBL_MEDIA_AUDIO, NULL, "flac"},
   {"ogg", SYMBL_MEDIA_AUDIO, NULL, "ogg"},
   {"m4a", SYMBL_MEDIA_AUDIO, NULL, "m4a"},
+  /* The FAQ's other audio formats: no Content-Type, the API detects them. */
+  {"amr", SYMBL_MEDIA_AUDIO, NULL, "amr"},
+  {"ac3", SYMBL_MEDIA_AUDIO, NULL, "ac3"},
+  {"aiff", SYMBL_MEDIA_AUDIO, NULL, "aiff"},
+  {"wma", SYMBL_MEDIA_AUDIO, NULL, "wma"},
   {"mp4", SYMBL_MEDIA_VIDEO, "video/mp4", "mp4"},
 };
 
@@ -51,6 +56,17 @@ symbl_media_format_from_caps (const GstCaps * caps, GError ** error)
     return symbl_media_format_from_name ("ogg");
   if (g_str_equal (media, "audio/x-m4a"))
     return symbl_media_format_from_name ("m4a");
+  /* AMR as a file (with its "#!AMR" header), not bare amrnbenc frames. */
+  if (g_str_equal (media, "audio/x-amr-nb-sh")
+      || g_str_equal (media, "audio/x-amr-wb-sh"))
+    return symbl_media_format_from_name ("amr");
+  if (g_str_equal (media, "audio/x-ac3"))
+    return symbl_media_format_from_name ("ac3");
+  if (g_str_equal (media, "audio/x-aiff"))
+    return symbl_media_format_from_name ("aiff");
+  /* WMA comes in ASF, whose media type says video even for audio only. */
+  if (g_str_equal (media, "video/x-ms-asf"))
+    return symbl_media_format_from_name ("wma");
   if (g_str_equal (media, "audio/mpeg")
       && gst_structure_get_int (s, "mpegversion", &version)) {
     gint layer = 3;
@@ -85,7 +101,7 @@ unsupported:
     g_autofree gchar *text = gst_caps_to_string (caps);
     g_set_error (error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE,
         "Symbl does not take %s. symbluploadsink takes WAV, MP3, AAC, FLAC, "
-        "Ogg, M4A and MP4; for anything else use symblsink, which "
+        "Ogg, M4A, AMR, AC3, AIFF, WMA and MP4; for anything else use symblsink, which "
         "re-encodes: ... ! decodebin ! symblsink", text);
     return NULL;
   }

@@ -37,6 +37,10 @@ typedef struct
     "audio/x-flac; " \
     "audio/ogg; application/ogg; " \
     "audio/x-m4a; " \
+    "audio/x-amr-nb-sh; audio/x-amr-wb-sh; " \
+    "audio/x-ac3; " \
+    "audio/x-aiff; " \
+    "video/x-ms-asf; " \
     "video/quicktime, variant = (string) iso"
 
 /* The format of a stream with these caps, or NULL with an error that says

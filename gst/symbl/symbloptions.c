@@ -41,6 +41,7 @@ struct _SymblOptions
   gboolean user_per_channel;    /* the user chose per-channel recognition */
   gboolean per_channel;         /* ... and to have it */
   gboolean user_channel_metadata;
+  gboolean asks_for_trackers;   /* trackers sent, or enable-all-trackers */
 };
 
 static void
@@ -151,6 +152,7 @@ check_channel (const gchar * property, JsonNode * item, guint i)
 {
   JsonNode *channel = member (item, "channel");
   JsonNode *speaker = member (item, "speaker");
+  JsonNode *name = speaker ? member (speaker, "name") : NULL;
   JsonNode *email = speaker ? member (speaker, "email") : NULL;
 
   if (!channel || !JSON_NODE_HOLDS_VALUE (channel)
@@ -158,11 +160,12 @@ check_channel (const gchar * property, JsonNode * item, guint i)
       || json_node_get_int (channel) < 1)
     return g_strdup_printf ("%s: item %u needs a \"channel\" number from 1",
         property, i);
+  /* The docs make both the name and the e-mail optional. */
   if (!speaker || !JSON_NODE_HOLDS_OBJECT (speaker)
-      || !is_string (member (speaker, "name"), TRUE)
-      || (email && !is_string (email, TRUE)))
-    return g_strdup_printf ("%s: item %u needs a \"speaker\" with a "
-        "non-empty \"name\" (and optionally an \"email\")", property, i);
+      || (name && !is_string (name, FALSE))
+      || (email && !is_string (email, FALSE)))
+    return g_strdup_printf ("%s: item %u needs a \"speaker\" object, with "
+        "an optional \"name\" and \"email\" (strings)", property, i);
   return NULL;
 }
 
@@ -206,6 +209,7 @@ add_trackers (SymblOptions * options, const SymblSettings * settings,
     return TRUE;
   symbl_trackers_advise (trackers, advice);
   add (options, "trackers", trackers);
+  options->asks_for_trackers |= g_strcmp0 (trackers, "[]") != 0;
   return TRUE;
 }
 
@@ -219,6 +223,60 @@ is_http_url (const gchar * text)
       || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0);
 }
 
+/* RFC 5646 language tags (without the grandfathered ones): language
+ * (with extlangs), script, region, variants, extensions, private use. */
+#define LANGUAGE_TAG_PATTERN \
+    "^([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8})(-[a-z]{4})?" \
+    "(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*" \
+    "(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?$"
+
+/* BCP-47's conventional case: the language lower, a script title, a
+ * region upper (en-us -> en-US, zh-hant-tw -> zh-Hant-TW). */
+static gchar *
+language_tag_in_usual_case (const gchar * tag)
+{
+  g_autofree gchar *lower = g_ascii_strdown (tag, -1);
+  g_auto (GStrv) subtags = g_strsplit (lower, "-", -1);
+  guint i;
+
+  /* After the first singleton (an extension, x-) everything stays lower. */
+  for (i = 1; subtags[i] && strlen (subtags[i]) > 1; i++) {
+    gchar *subtag = subtags[i];
+    gsize length = strlen (subtag);
+
+    if (length == 2) {          /* a region */
+      subtag[0] = g_ascii_toupper (subtag[0]);
+      subtag[1] = g_ascii_toupper (subtag[1]);
+    } else if (length == 4 && g_ascii_isalpha (subtag[0])) {    /* a script */
+      subtag[0] = g_ascii_toupper (subtag[0]);
+    }
+  }
+  return g_strjoinv ("-", subtags);
+}
+
+/* Any well-formed tag goes (Symbl's list may have grown since it was
+ * written); one off the documented list gets a warning. */
+static gboolean
+add_language_code (SymblOptions * options, const gchar * code,
+    GPtrArray * advice, GError ** error)
+{
+  g_autofree gchar *usual = NULL;
+
+  if (!g_regex_match_simple (LANGUAGE_TAG_PATTERN, code, G_REGEX_CASELESS, 0))
+    return invalid (error, "language-code \"%s\" is not a BCP-47 language "
+        "tag, such as en-US", code);
+  usual = language_tag_in_usual_case (code);
+  if (!g_strv_contains (symbl_language_codes, usual)) {
+    g_autofree gchar *codes = g_strjoinv (", ",
+        (gchar **) symbl_language_codes);
+    g_ptr_array_add (advice, g_strdup_printf ("language-code \"%s\" is not "
+            "on the list Symbl documents (%s): the API may refuse it",
+            usual, codes));
+  }
+  add (options, "languageCode", usual);
+  return TRUE;
+}
+
 static void
 add_boolean (SymblOptions * options, const SymblSettings * settings,
     const gchar * property, const gchar * api_name, gboolean value)
@@ -230,7 +288,7 @@ add_boolean (SymblOptions * options, const SymblSettings * settings,
 /* The simple options, checked one by one. */
 static gboolean
 add_values (SymblOptions * options, const SymblSettings * settings,
-    GError ** error)
+    GPtrArray * advice, GError ** error)
 {
   const SymblSettings *s = settings;
 
@@ -254,15 +312,9 @@ add_values (SymblOptions * options, const SymblSettings * settings,
       s->detect_phrases);
   add_boolean (options, s, "detect-entities", "detectEntities",
       s->detect_entities);
-  if (s->language_code) {
-    if (!g_strv_contains (symbl_language_codes, s->language_code)) {
-      g_autofree gchar *codes = g_strjoinv (", ",
-          (gchar **) symbl_language_codes);
-      return invalid (error, "language-code \"%s\" is not one Symbl "
-          "supports: %s", s->language_code, codes);
-    }
-    add (options, "languageCode", s->language_code);
-  }
+  if (s->language_code && !add_language_code (options, s->language_code,
+          advice, error))
+    return FALSE;
   if (s->mode != SYMBL_MODE_AUTO)
     add (options, "mode", s->mode == SYMBL_MODE_PHONE ? "phone" : "default");
   add_boolean (options, s, "enable-separate-recognition-per-channel",
@@ -297,13 +349,16 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
       "enable-separate-recognition-per-channel");
   options->per_channel = s->enable_separate_recognition_per_channel;
   options->user_channel_metadata = s->channel_metadata != NULL;
+  options->asks_for_trackers = s->enable_all_trackers;
 
-  if (s->channel_metadata && !s->enable_separate_recognition_per_channel) {
-    invalid (error, "channel-metadata needs "
-        "enable-separate-recognition-per-channel=true");
-    goto failed;
-  }
-  if (!add_values (options, s, error)
+  /* The docs say channelMetadata "only works when" per-channel
+   * recognition is on, not that the request is refused. */
+  if (s->channel_metadata && !s->enable_separate_recognition_per_channel)
+    g_ptr_array_add (advice, g_strdup ("channel-metadata works only with "
+            "per-channel recognition: set "
+            "enable-separate-recognition-per-channel=true, or Symbl ignores "
+            "it"));
+  if (!add_values (options, s, advice, error)
       || !add_json_array (options, "customVocabulary", "custom-vocabulary",
           s->custom_vocabulary, "[\"Symbl\", \"GStreamer\"]", check_phrase,
           error)
@@ -320,6 +375,12 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
 failed:
   symbl_options_free (options);
   return NULL;
+}
+
+gboolean
+symbl_options_asks_for_trackers (SymblOptions * options)
+{
+  return options->asks_for_trackers;
 }
 
 void

@@ -3,8 +3,10 @@
  * Every option the user set is checked (errors name the property) and
  * encoded as FACTS.md says: one parameter each, arrays and objects as one
  * compact JSON text, booleans as true/false. Options left alone are not
- * sent, so that the API's defaults apply. Trackers that break Symbl's best
- * practices give advice, not errors. Since everything travels in the URL,
+ * sent, so that the API's defaults apply. What the API takes but may not
+ * act on (trackers against Symbl's best practices, a language tag off the
+ * documented list, channel metadata without per-channel recognition)
+ * gives advice, not errors. Since everything travels in the URL,
  * its length is measured before anything is recorded.
  */
 #pragma once
@@ -24,11 +26,16 @@ typedef enum
 
 typedef struct _SymblOptions SymblOptions;
 
-/* Checks and encodes the options. Advice about the trackers is added to
- * @advice (strings). Trackers errors come in SYMBL_TRACKERS_ERROR. */
+/* Checks and encodes the options. Advice (warnings) is added to @advice
+ * (strings). Trackers errors come in SYMBL_TRACKERS_ERROR. */
 SymblOptions *symbl_options_new (const SymblSettings * settings,
     GPtrArray * advice, GError ** error);
 void symbl_options_free (SymblOptions * options);
+
+/* Whether the upload asks Symbl to detect trackers: some were sent, or
+ * enable-all-trackers is set. Only then is trackers-detected worth a
+ * request. */
+gboolean symbl_options_asks_for_trackers (SymblOptions * options);
 
 /* Fails when the longest request target (@path, then '?' and the query)
  * would exceed @max_length bytes, with an error that says which

@@ -322,6 +322,7 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
   SymblResponse response = SYMBL_RESPONSE_INIT;
   g_autoptr (GError) error = NULL;
   g_autofree gchar *trackers = NULL;
+  g_autofree gchar *warning = NULL;
   GstObject *src = GST_OBJECT (report->element);
   gboolean ok;
 
@@ -329,8 +330,11 @@ symbl_report_follow_job (SymblReport * report, const SymblJobIds * ids,
   post (report, symbl_message_progress (src, GST_PROGRESS_TYPE_START, "job",
           -1, "Waiting for job %s", ids->job_id));
   ok = symbl_upload_wait_for_job (report->upload, ids, &callbacks, &trackers,
-      &response, cancellable, &error);
-  if (ok)
+      &warning, &response, cancellable, &error);
+  if (warning)
+    GST_ELEMENT_WARNING (report->element, RESOURCE, READ, ("%s", warning),
+        (NULL));
+  if (trackers)
     post (report, symbl_message_trackers (src, ids, trackers));
   post (report, symbl_message_progress (src, progress_end (ok, error), "job",
           -1, "Job %s %s", ids->job_id, ok ? "completed" : "not completed"));

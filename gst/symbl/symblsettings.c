@@ -436,8 +436,10 @@ static const SettingSpec specs[] = {
   /**
    * GstSymblUploadSink:language-code:
    *
-   * Language of the recording, one of the codes Symbl lists, such as `en-US`
-   * (API parameter `languageCode`). Sent only when set.
+   * Language of the recording, a BCP-47 tag such as `en-US` (API
+   * parameter `languageCode`), in any case: it is sent in BCP-47's usual
+   * case. A tag off the list Symbl documents gets a warning. Sent only
+   * when set.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
@@ -479,8 +481,10 @@ static const SettingSpec specs[] = {
    * GstSymblUploadSink:channel-metadata:
    *
    * The speaker of each channel, as a JSON array of `{"channel", "speaker":
-   * {"name", "email"}}` (API parameter `channelMetadata`). Needs
-   * #GstSymblUploadSink:enable-separate-recognition-per-channel.
+   * {"name", "email"}}` (API parameter `channelMetadata`); the name and
+   * the e-mail are optional. Symbl uses it only with
+   * #GstSymblUploadSink:enable-separate-recognition-per-channel: without
+   * it, a warning, and it is sent all the same.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
@@ -489,7 +493,7 @@ static const SettingSpec specs[] = {
   {"channel-metadata", "Channel metadata",
         "Speakers of the channels as JSON: [{\"channel\": 1, \"speaker\": "
         "{\"name\": \"...\", \"email\": \"...\"}}] (API: channelMetadata; "
-        "needs enable-separate-recognition-per-channel)",
+        "used with enable-separate-recognition-per-channel)",
       KIND_JSON, FIELD (channel_metadata)},
   /**
    * GstSymblUploadSink:enable-speaker-diarization:
@@ -522,7 +526,10 @@ static const SettingSpec specs[] = {
    * GstSymblUploadSink:enable-all-trackers:
    *
    * Also detect every tracker stored on the account (API parameter
-   * `enableAllTrackers`). Sent only when set.
+   * `enableAllTrackers`). Sent only when set. Trackers listed by id
+   * (`{"id"}`) may be detected only with it, as one page of Symbl's docs
+   * says. With #GstSymblUploadSink:wait-for-job, the detected trackers
+   * are fetched only when trackers were sent or this is set.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *

@@ -555,7 +555,8 @@ get_trackers (const gchar * token, gpointer user_data,
 gboolean
 symbl_upload_wait_for_job (SymblUpload * upload, const SymblJobIds * ids,
     const SymblUploadCallbacks * callbacks, gchar ** trackers,
-    SymblResponse * response, GCancellable * cancellable, GError ** error)
+    gchar ** warning, SymblResponse * response, GCancellable * cancellable,
+    GError ** error)
 {
   SymblJobWatch watch = {
     .client = upload->client,
@@ -565,13 +566,29 @@ symbl_upload_wait_for_job (SymblUpload * upload, const SymblJobIds * ids,
     .timeout_s = upload->job_timeout_s,
   };
   TrackersCall call = { upload->client, ids->conversation_id, NULL };
+  GError *trackers_error = NULL;
 
+  *trackers = NULL;
+  *warning = NULL;
   if (!symbl_job_wait (&watch, ids->job_id, callbacks->on_job_status,
           callbacks->user_data, response, cancellable, error))
     return FALSE;
-  if (!call_with_retries (upload, get_trackers, &call, FALSE, callbacks,
-          response, cancellable, error))
-    return FALSE;
-  *trackers = call.trackers;
-  return TRUE;
+  if (!symbl_options_asks_for_trackers (upload->options))
+    return TRUE;
+  if (call_with_retries (upload, get_trackers, &call, FALSE, callbacks,
+          response, cancellable, &trackers_error)) {
+    *trackers = call.trackers;
+    return TRUE;
+  }
+  /* The job completed all the same: an odd reply (its shape is not
+   * documented for every case) is no reason to say otherwise. */
+  if (g_error_matches (trackers_error, SYMBL_CLIENT_ERROR,
+          SYMBL_CLIENT_ERROR_MALFORMED_REPLY)) {
+    *warning = g_strdup_printf ("Job %s completed, but its detected "
+        "trackers could not be read: %s", ids->job_id, trackers_error->message);
+    g_error_free (trackers_error);
+    return TRUE;
+  }
+  g_propagate_error (error, trackers_error);
+  return FALSE;
 }

@@ -101,11 +101,14 @@ gboolean symbl_upload_send (SymblUpload * upload, SymblOutboxEntry * entry,
     const SymblUploadCallbacks * callbacks, SymblJobIds * ids,
     SymblResponse * response, GCancellable * cancellable, GError ** error);
 
-/* Follows the job in @ids until it completes, then fetches the detected
- * trackers: the JSON array as the API returned it. */
+/* Follows the job in @ids until it completes, then, if the upload asked
+ * for trackers (some sent, or enable-all-trackers), fetches the detected
+ * ones: @trackers gets the JSON array as the API returned it, else NULL.
+ * A reply that is not an array leaves the job completed: TRUE, with
+ * @warning saying so. */
 gboolean symbl_upload_wait_for_job (SymblUpload * upload,
     const SymblJobIds * ids, const SymblUploadCallbacks * callbacks,
-    gchar ** trackers, SymblResponse * response, GCancellable * cancellable,
-    GError ** error);
+    gchar ** trackers, gchar ** warning, SymblResponse * response,
+    GCancellable * cancellable, GError ** error);
 
 G_END_DECLS

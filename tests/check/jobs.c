@@ -26,7 +26,7 @@ teardown (void)
 }
 
 static GstElement *
-pipeline_with (const gchar * extra)
+pipeline_with_trackers (const gchar * extra, const gchar * trackers)
 {
   g_autofree gchar *props = symbl_test_sink_props (&t);
   GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
@@ -35,9 +35,15 @@ pipeline_with (const gchar * extra)
       "retry-backoff-factor=0.05 %s", props, extra);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "s");
 
-  g_object_set (sink, "trackers", TRACKERS, NULL);
+  g_object_set (sink, "trackers", trackers, NULL);
   gst_object_unref (sink);
   return pipeline;
+}
+
+static GstElement *
+pipeline_with (const gchar * extra)
+{
+  return pipeline_with_trackers (extra, TRACKERS);
 }
 
 static GList *
@@ -152,6 +158,92 @@ GST_START_TEST (test_job_timeout)
   messages = record ("job-timeout=1", 0);
   symbl_test_expect_error (messages, "was not completed within job-timeout "
       "(1 s); its last status was scheduled");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* How many requests went to a path ending with @suffix. */
+static guint
+requests_to (const gchar * suffix)
+{
+  GPtrArray *requests = symbl_local_server_get_requests (t.server);
+  guint i, n = 0;
+
+  for (i = 0; i < requests->len; i++)
+    n += g_str_has_suffix (((SymblRecordedRequest *)
+            g_ptr_array_index (requests, i))->path, suffix);
+  g_ptr_array_unref (requests);
+  return n;
+}
+
+/* Runs a symblsink that waits for its job with @trackers (NULL: none)
+ * and @extra properties; checks the job completed, with no error. */
+static GList *
+record_to_completion (const gchar * extra, const gchar * trackers)
+{
+  GstElement *pipeline = pipeline_with_trackers (extra, trackers);
+  GList *messages = symbl_test_run (pipeline, 30);
+  g_autofree gchar *seen = statuses (messages);
+
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ERROR, NULL));
+  fail_unless (g_str_has_suffix (seen, "completed"), "%s", seen);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_EOS, NULL));
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+/* No trackers sent and enable-all-trackers unset: nothing to detect, so
+ * no trackers-detected request and no symbl-trackers. */
+GST_START_TEST (test_no_trackers_no_trackers_detected)
+{
+  GList *messages = record_to_completion ("", NULL);
+
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-trackers"));
+  fail_if (symbl_test_find (messages, GST_MESSAGE_WARNING, NULL));
+  fail_unless_equals_int (requests_to ("/trackers-detected"), 0);
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* enable-all-trackers alone (the stored trackers): they are fetched. */
+GST_START_TEST (test_all_trackers_are_fetched)
+{
+  GList *messages = record_to_completion ("enable-all-trackers=true", NULL);
+
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT,
+          "symbl-trackers"));
+  fail_unless_equals_int (requests_to ("/trackers-detected"), 1);
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* A trackers-detected reply that is not an array: a warning that says
+ * so, and the job still completed (no error, EOS). */
+GST_START_TEST (test_trackers_detected_not_an_array_is_a_warning)
+{
+  g_autoptr (GString) warnings = g_string_new (NULL);
+  GList *messages, *l;
+
+  fail_unless (symbl_local_server_add_fault_text (t.server,
+          "path=/v1/conversations,reply={}", NULL));
+  messages = record_to_completion ("", TRACKERS);
+  for (l = messages; l; l = l->next) {
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
+      continue;
+    gst_message_parse_warning (l->data, &error, NULL);
+    g_string_append_printf (warnings, "%s\n", error->message);
+  }
+  fail_unless (strstr (warnings->str, "completed, but its detected "
+          "trackers could not be read: the reply to GET /v1/conversations/")
+      != NULL, "%s", warnings->str);
+  fail_unless (strstr (warnings->str, "/trackers-detected is not a JSON "
+          "array") != NULL, "%s", warnings->str);
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-trackers"));
   symbl_test_messages_free (messages);
 }
 
@@ -298,6 +390,9 @@ jobs_suite (void)
   tcase_add_test (tc, test_stop_while_waiting_for_the_job);
   tcase_add_test (tc, test_progress_messages);
   tcase_add_test (tc, test_append_to_a_conversation);
+  tcase_add_test (tc, test_no_trackers_no_trackers_detected);
+  tcase_add_test (tc, test_all_trackers_are_fetched);
+  tcase_add_test (tc, test_trackers_detected_not_an_array_is_a_warning);
   return s;
 }
 

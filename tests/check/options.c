@@ -136,8 +136,10 @@ static const struct
   const gchar *value;
   const gchar *needle;
 } invalid[] = {
-  {"language-code", "xx-XX", "language-code \"xx-XX\" is not one Symbl "
-        "supports: en-US, en-GB"},
+  {"language-code", "en_US", "language-code \"en_US\" is not a BCP-47 "
+        "language tag, such as en-US"},
+  {"language-code", "en-US-", "language-code \"en-US-\" is not a "
+        "BCP-47 language tag"},
   {"confidence-threshold", "0.3", "confidence-threshold 0.3 is out of "
         "range: Symbl takes 0.5 to 1.0"},
   {"entities", "[{\"customType\": \"Company\"}]", "entities: entity 1 must "
@@ -147,8 +149,8 @@ static const struct
         "JSON array"},
   {"custom-vocabulary", "[\"Symbl\", 7]", "custom-vocabulary: item 2 must "
         "be a non-empty string"},
-  {"channel-metadata", "[{\"channel\": 1, \"speaker\": {\"name\": \"A\"}}]",
-      "channel-metadata needs enable-separate-recognition-per-channel=true"},
+  {"channel-metadata", "[{\"channel\": 1}]", "channel-metadata: item 1 "
+        "needs a \"speaker\" object"},
   {"webhook-url", "ftp://example.com/hook", "webhook-url \"ftp://example.com"
         "/hook\" is not an http:// or https:// URL"},
   {"trackers-location", "/nonexistent.json", "Both trackers and "
@@ -217,6 +219,87 @@ GST_START_TEST (test_a_url_too_long_is_refused_at_ready)
 
 GST_END_TEST;
 
+/* The text of every warning among @messages, one a line. */
+static gchar *
+warnings_of (GList * messages)
+{
+  GString *warnings = g_string_new (NULL);
+  GList *l;
+
+  for (l = messages; l; l = l->next) {
+    g_autoptr (GError) error = NULL;
+    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
+      continue;
+    gst_message_parse_warning (l->data, &error, NULL);
+    g_string_append_printf (warnings, "%s\n", error->message);
+  }
+  return g_string_free (warnings, FALSE);
+}
+
+/* What the API takes is taken: sent (in BCP-47's usual case for a
+ * language), with a warning when Symbl may not act on it. */
+static const struct
+{
+  const gchar *property;
+  const gchar *value;
+  gboolean per_channel;
+  const gchar *parameter;
+  const gchar *sent;
+  const gchar *warning;         /* NULL: no warning at all */
+} accepted[] = {
+  {"language-code", "EN-gb", FALSE, "languageCode", "en-GB", NULL},
+  {"language-code", "sw-KE", FALSE, "languageCode", "sw-KE",
+      "language-code \"sw-KE\" is not on the list Symbl documents"},
+  {"language-code", "zh-hant-tw", FALSE, "languageCode", "zh-Hant-TW",
+      "language-code \"zh-Hant-TW\" is not on the list Symbl documents"},
+  {"channel-metadata", "[{\"channel\": 1, \"speaker\": {\"email\": "
+        "\"a@example.com\"}}]", TRUE, "channelMetadata",
+      "[{\"channel\":1,\"speaker\":{\"email\":\"a@example.com\"}}]", NULL},
+  {"channel-metadata", "[{\"channel\": 1, \"speaker\": {\"name\": \"A\"}}]",
+        FALSE, "channelMetadata",
+        "[{\"channel\":1,\"speaker\":{\"name\":\"A\"}}]",
+      "channel-metadata works only with per-channel recognition: set "
+        "enable-separate-recognition-per-channel=true"},
+};
+
+static guint accepted_index;
+
+static void
+set_accepted (GstElement * sink)
+{
+  gst_util_set_object_arg (G_OBJECT (sink), accepted[accepted_index].property,
+      accepted[accepted_index].value);
+  if (accepted[accepted_index].per_channel)
+    g_object_set (sink, "enable-separate-recognition-per-channel", TRUE, NULL);
+}
+
+GST_START_TEST (test_what_the_api_takes_is_taken)
+{
+  GList *messages;
+  SymblRecordedRequest *r;
+  g_autofree gchar *warnings = NULL;
+
+  accepted_index = __i__;
+  messages = record_at (16000, set_accepted);
+  warnings = warnings_of (messages);
+  fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
+      "no job for %s=%s", accepted[__i__].property, accepted[__i__].value);
+  r = symbl_test_the_request (&t);
+  fail_unless_equals_int (r->status, 201);
+  fail_unless_equals_string (g_hash_table_lookup (r->params,
+          accepted[__i__].parameter), accepted[__i__].sent);
+  if (accepted[__i__].warning)
+    fail_unless (strstr (warnings, accepted[__i__].warning) != NULL,
+        "warnings: \"%s\"", warnings);
+  else
+    fail_unless_equals_string (warnings, "");
+
+  symbl_recorded_request_free (r);
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
 static void
 set_questionable_trackers (GstElement * sink)
 {
@@ -229,22 +312,14 @@ GST_START_TEST (test_trackers_against_best_practices_get_advice)
 {
   GList *messages = record_at (16000, set_questionable_trackers);
   SymblRecordedRequest *r = symbl_test_the_request (&t);
-  g_autoptr (GString) advice = g_string_new (NULL);
-  GList *l;
+  g_autofree gchar *advice = warnings_of (messages);
 
-  for (l = messages; l; l = l->next) {
-    g_autoptr (GError) error = NULL;
-    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
-      continue;
-    gst_message_parse_warning (l->data, &error, NULL);
-    g_string_append_printf (advice, "%s\n", error->message);
-  }
-  fail_unless (strstr (advice->str, "tracker 1 (\"Pricing\") has 3 phrases; "
-          "Symbl recommends 5 to 50") != NULL, "%s", advice->str);
-  fail_unless (strstr (advice->str, "repeats the phrase \"discount\"")
-      != NULL, "%s", advice->str);
-  fail_unless (strstr (advice->str, "\"how much?\" has punctuation other "
-          "than . ' -") != NULL, "%s", advice->str);
+  fail_unless (strstr (advice, "tracker 1 (\"Pricing\") has 3 phrases; "
+          "Symbl recommends 5 to 50") != NULL, "%s", advice);
+  fail_unless (strstr (advice, "repeats the phrase \"discount\"")
+      != NULL, "%s", advice);
+  fail_unless (strstr (advice, "\"how much?\" has punctuation other "
+          "than . ' -") != NULL, "%s", advice);
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless (strstr (g_hash_table_lookup (r->params, "trackers"),
           "how much?") != NULL);
@@ -270,6 +345,8 @@ options_suite (void)
       G_N_ELEMENTS (invalid));
   tcase_add_test (tc, test_a_url_too_long_is_refused_at_ready);
   tcase_add_test (tc, test_trackers_against_best_practices_get_advice);
+  tcase_add_loop_test (tc, test_what_the_api_takes_is_taken, 0,
+      G_N_ELEMENTS (accepted));
   return s;
 }
 

@@ -245,6 +245,45 @@ keep_refused_recordings (guint n)
   symbl_local_server_clear_requests (t.server);
 }
 
+/* A manifest whose content-type is empty (edited, or from an older
+ * version): the recording goes up with no Content-Type at all, as an
+ * empty one means none, rather than an empty header. */
+GST_START_TEST (test_an_empty_content_type_is_not_sent)
+{
+  g_autoptr (GPtrArray) kept = NULL;
+  g_autofree gchar *manifest_path = NULL;
+  g_autofree gchar *text = NULL;
+  g_autofree gchar *sent = NULL;
+  g_autoptr (GDir) dir = NULL;
+  SymblRecordedRequest *request;
+  JsonNode *manifest;
+  const gchar *name;
+
+  keep_refused_recordings (1);
+  dir = g_dir_open (t.spool_dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, ".json"))
+      manifest_path = g_build_filename (t.spool_dir, name, NULL);
+  fail_unless (manifest_path != NULL);
+  kept = manifests ();
+  manifest = g_ptr_array_index (kept, 0);
+  fail_unless_equals_string (member (manifest, "content-type"), "audio/wav");
+  json_object_set_string_member (json_node_get_object (manifest),
+      "content-type", "");
+  text = json_to_string (manifest, TRUE);
+  fail_unless (g_file_set_contents (manifest_path, text, -1, NULL));
+
+  fail_unless_equals_int (outbox (&sent, "send", NULL), 0);
+  request = symbl_test_the_request (&t);
+  fail_unless_equals_int (request->status, 201);
+  fail_if (g_hash_table_contains (request->headers, "content-type"),
+      "Content-Type: \"%s\"", (gchar *) g_hash_table_lookup
+      (request->headers, "content-type"));
+  symbl_recorded_request_free (request);
+}
+
+GST_END_TEST;
+
 /* Two senders at once: each recording goes in exactly one request. */
 GST_START_TEST (test_two_senders_send_each_once)
 {
@@ -560,6 +599,7 @@ outbox_suite (void)
   tcase_add_test (tc, test_a_kill_while_recording_is_finished_later);
   tcase_add_test (tc, test_sent_no_reply_waits_to_be_told);
   tcase_add_test (tc, test_two_senders_send_each_once);
+  tcase_add_test (tc, test_an_empty_content_type_is_not_sent);
   tcase_add_test (tc, test_no_secret_in_a_manifest);
   tcase_add_test (tc, test_resume_pending_from_ready);
   tcase_add_test (tc, test_stopping_never_waits_for_a_resumed_upload);
