@@ -297,7 +297,7 @@ gst_symbl_segmenter_class_init (GstSymblSegmenterClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "Symbl segmenter",
       "Filter/Audio", "Cuts audio into segments at quiet moments",
-      "gst-symbl developers");
+      "gst-symbl developers <gst-symbl@example.org>");
   GST_DEBUG_CATEGORY_INIT (gst_symbl_segmenter_debug, "symblsegmenter", 0,
       "Symbl segmenter");
 }

@@ -1399,7 +1399,7 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
       "Symbl sink", "Sink/Network",
       "Records audio (and video), uploads it to the Symbl.ai Async API with "
       "conversation trackers and posts the conversation and job ids",
-      "gst-symbl developers");
+      "gst-symbl developers <gst-symbl@example.org>");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_symbl_sink_change_state);
   element_class->request_new_pad =

@@ -787,7 +787,8 @@ gst_symbl_upload_sink_class_init (GstSymblUploadSinkClass * klass)
   gst_element_class_set_static_metadata (element_class,
       "Symbl upload sink", "Sink/Network",
       "Uploads an encoded recording to the Symbl.ai Async API and posts the "
-      "conversation and job ids", "gst-symbl developers");
+      "conversation and job ids",
+      "gst-symbl developers <gst-symbl@example.org>");
 
   element_class->change_state =
       GST_DEBUG_FUNCPTR (gst_symbl_upload_sink_change_state);

@@ -300,7 +300,7 @@ add_values (SymblOptions * options, const SymblSettings * settings,
           "https:// URL", s->webhook_url);
     add (options, "webhookUrl", s->webhook_url);
   }
-  if (symbl_settings_is_set (s, "confidence-threshold")) {
+  if (s->confidence_threshold > 0) {
     gchar number[G_ASCII_DTOSTR_BUF_SIZE];
     if (s->confidence_threshold < 0.5)
       return invalid (error, "confidence-threshold %g is out of range: "
@@ -322,7 +322,7 @@ add_values (SymblOptions * options, const SymblSettings * settings,
       s->enable_separate_recognition_per_channel);
   add_boolean (options, s, "enable-speaker-diarization",
       "enableSpeakerDiarization", s->enable_speaker_diarization);
-  if (symbl_settings_is_set (s, "diarization-speaker-count")) {
+  if (s->diarization_speaker_count > 0) {
     g_autofree gchar *count = g_strdup_printf ("%u",
         s->diarization_speaker_count);
     add (options, "diarizationSpeakerCount", count);

@@ -13,7 +13,6 @@
  * given an hour to end */
 #define DEFAULT_QUEUE_TIMEOUT_S 3600
 #define DEFAULT_USER_AGENT "GStreamer symblsink/" VERSION
-#define DEFAULT_CONFIDENCE_THRESHOLD 0.5
 #define DEFAULT_MAX_URL_LENGTH 8000
 #define DEFAULT_POLL_INTERVAL_MS 2000
 /* Four uploads fill an uplink as well as forty do, and each upload asks
@@ -383,17 +382,17 @@ static const SettingSpec specs[] = {
    * GstSymblUploadSink:confidence-threshold:
    *
    * Minimum confidence of insights, from 0.5 to 1.0 (API parameter
-   * `confidenceThreshold`). Sent only when set.
+   * `confidenceThreshold`); 0, the default, leaves it unset and Symbl uses
+   * 0.5. A value between 0 and 0.5 is refused at READY.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
    * Since: 0.1
    */
   {"confidence-threshold", "Confidence threshold",
-        "Minimum confidence of insights, from 0.5 to 1.0 (API: "
-        "confidenceThreshold)",
-        KIND_DOUBLE, FIELD (confidence_threshold), NULL, 0.0, 1.0,
-      DEFAULT_CONFIDENCE_THRESHOLD},
+        "Minimum confidence of insights, from 0.5 to 1.0; 0: unset, Symbl "
+        "uses 0.5 (API: confidenceThreshold)",
+      KIND_DOUBLE, FIELD (confidence_threshold), NULL, 0.0, 1.0, 0.0},
   /**
    * GstSymblUploadSink:detect-phrases:
    *
@@ -512,16 +511,16 @@ static const SettingSpec specs[] = {
   /**
    * GstSymblUploadSink:diarization-speaker-count:
    *
-   * How many people speak (API parameter `diarizationSpeakerCount`). Sent only
-   * when set.
+   * How many people speak (API parameter `diarizationSpeakerCount`); 0, the
+   * default, leaves it unset.
    *
    * #GstSymblSink has it too, and passes it to its inner symbluploadsink.
    *
    * Since: 0.1
    */
   {"diarization-speaker-count", "Diarization speaker count",
-        "How many people speak (API: diarizationSpeakerCount)",
-      KIND_UINT, FIELD (diarization_speaker_count), NULL, 1, 1000, 1},
+        "How many people speak; 0: unset (API: diarizationSpeakerCount)",
+      KIND_UINT, FIELD (diarization_speaker_count), NULL, 0, 1000, 0},
   /**
    * GstSymblUploadSink:enable-all-trackers:
    *

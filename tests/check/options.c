@@ -95,6 +95,23 @@ GST_START_TEST (test_every_option_is_encoded_as_the_api_wants)
 
 GST_END_TEST;
 
+/* What gst-inspect shows as the default, set on purpose, still means
+ * "unset": 0 for both numbers. */
+static void
+set_the_defaults (GstElement * sink)
+{
+  GParamSpec *threshold = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (sink), "confidence-threshold");
+  GParamSpec *count = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (sink), "diarization-speaker-count");
+
+  fail_unless_equals_float (G_PARAM_SPEC_DOUBLE (threshold)->default_value,
+      0.0);
+  fail_unless_equals_int (G_PARAM_SPEC_UINT (count)->default_value, 0);
+  g_object_set (sink, "confidence-threshold", 0.0,
+      "diarization-speaker-count", 0, NULL);
+}
+
 /* The API's defaults apply to what the user left alone. */
 GST_START_TEST (test_unset_options_are_not_sent)
 {
@@ -104,6 +121,19 @@ GST_START_TEST (test_unset_options_are_not_sent)
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"));
   fail_unless_equals_int (g_hash_table_size (r->params), 0);
   fail_unless (r->query == NULL || *r->query == '\0', "%s", r->query);
+  symbl_recorded_request_free (r);
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_defaults_set_on_purpose_are_not_sent)
+{
+  GList *messages = record_at (16000, set_the_defaults);
+  SymblRecordedRequest *r = symbl_test_the_request (&t);
+
+  fail_if (symbl_test_find (messages, GST_MESSAGE_ERROR, NULL));
+  fail_unless_equals_int (g_hash_table_size (r->params), 0);
   symbl_recorded_request_free (r);
   symbl_test_messages_free (messages);
 }
@@ -340,6 +370,7 @@ options_suite (void)
   symbl_test_add_fixture (tc, &t);
   tcase_add_test (tc, test_every_option_is_encoded_as_the_api_wants);
   tcase_add_test (tc, test_unset_options_are_not_sent);
+  tcase_add_test (tc, test_defaults_set_on_purpose_are_not_sent);
   tcase_add_test (tc, test_mode_auto_follows_the_input_rate);
   tcase_add_loop_test (tc, test_each_bad_value_is_refused_at_ready, 0,
       G_N_ELEMENTS (invalid));
