@@ -546,7 +546,7 @@ symbl_audio_format_bytes_per_hour (SymblAudioFormat format)
 const gchar *
 symbl_audio_format_container (SymblAudioFormat format)
 {
-  const gchar *containers[] = { "wav", "flac", "mp3", "ogg" };
+  const gchar *containers[] = { "wav", "flac", "mp3", "opus" };
 
   return containers[format];
 }

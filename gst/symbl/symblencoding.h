@@ -57,7 +57,7 @@ GstElement *symbl_encoding_new_inputs (guint n_audio, gchar ** missing,
 /* ... and one segment's encoder, raw in "sink", encoded out of "src". */
 GstElement *symbl_encoding_new_audio_encoder (SymblAudioFormat format,
     guint channels, gchar ** missing, GError ** error);
-/* What @format's encoder makes: "wav", "flac", "mp3" or "ogg", as
+/* What @format's encoder makes: "wav", "flac", "mp3" or "opus" (in Ogg), as
  * symblmedia names formats. */
 const gchar *symbl_audio_format_container (SymblAudioFormat format);
 

@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <gst/base/gsttypefindhelper.h>
 
 /* Enough of a file for every typefinder that can tell these formats. */
 #define TYPEFIND_BYTES (64 * 1024)
 #define WAV_HEADER_SIZE 44
+#define OGG_OPUS_MAGIC_AT 28
 
 static const SymblMediaFormat formats[] = {
   {"wav", SYMBL_MEDIA_AUDIO, "audio/wav", "wav"},
@@ -14,6 +16,8 @@ static const SymblMediaFormat formats[] = {
   {"aac", SYMBL_MEDIA_AUDIO, NULL, "aac"},
   {"flac", SYMBL_MEDIA_AUDIO, NULL, "flac"},
   {"ogg", SYMBL_MEDIA_AUDIO, NULL, "ogg"},
+  /* Ogg whose first stream is Opus: what symblsink format=opus makes. */
+  {"opus", SYMBL_MEDIA_AUDIO, NULL, "opus"},
   {"m4a", SYMBL_MEDIA_AUDIO, NULL, "m4a"},
   /* The FAQ's other audio formats: no Content-Type, the API detects them. */
   {"amr", SYMBL_MEDIA_AUDIO, NULL, "amr"},
@@ -32,6 +36,15 @@ symbl_media_format_from_name (const gchar * name)
     if (g_str_equal (formats[i].name, name))
       return &formats[i];
   return NULL;
+}
+
+/* An Ogg stream's first page carries its codec's header packet: for
+ * Opus, "OpusHead" right after the 28-byte page header. */
+static gboolean
+ogg_head_is_opus (const guint8 * data, gsize size)
+{
+  return size >= OGG_OPUS_MAGIC_AT + 8
+      && memcmp (data + OGG_OPUS_MAGIC_AT, "OpusHead", 8) == 0;
 }
 
 const SymblMediaFormat *
@@ -147,6 +160,24 @@ symbl_media_format_from_file (const gchar * path, GError ** error)
     return NULL;
   }
   return symbl_media_format_from_caps (caps, error);
+}
+
+const SymblMediaFormat *
+symbl_media_format_refine (const SymblMediaFormat * format, const gchar * path)
+{
+  guint8 head[OGG_OPUS_MAGIC_AT + 8];
+  gsize got = 0;
+  FILE *file;
+
+  if (!g_str_equal (format->name, "ogg"))
+    return format;
+  file = fopen (path, "rb");
+  if (file) {
+    got = fread (head, 1, sizeof head, file);
+    fclose (file);
+  }
+  return ogg_head_is_opus (head, got) ?
+      symbl_media_format_from_name ("opus") : format;
 }
 
 gboolean

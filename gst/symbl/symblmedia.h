@@ -57,6 +57,10 @@ const SymblMediaFormat *symbl_media_format_from_file (const gchar * path,
  * leaves after a stream with no audio. */
 /* Whether the file at @path is text (a README fed to symbluploadsink by
  * mistake): no recording at all. */
+/* @format, or "opus" when it is Ogg whose first stream (in the file at
+ * @path) is Opus: caps and typefinding say only Ogg. */
+const SymblMediaFormat *symbl_media_format_refine (const SymblMediaFormat *
+    format, const gchar * path);
 gboolean symbl_media_file_is_text (const gchar * path);
 
 gboolean symbl_media_is_empty (const SymblMediaFormat * format,

@@ -788,7 +788,7 @@ GST_START_TEST (test_a_small_spool_dir_is_warned_of)
   fail_unless (g_spawn_sync (NULL, (gchar **) argv, NULL,
           G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, NULL));
   /* gst-launch-1.0 prints warnings on its standard output. */
-  fail_unless (strstr (out, "that four hours of one speaker take as ogg")
+  fail_unless (strstr (out, "that four hours of one speaker take as opus")
       != NULL, "%s%s", out, err);
   fail_unless (strstr (out, "45.2 MB") != NULL, "%s", out);
 }

@@ -170,7 +170,7 @@ static const struct
   {"wav", "wav", "audio/wav", TRUE},
   {"flac", "flac", NULL, TRUE},
   {"mp3", "mp3", "audio/mpeg", FALSE},
-  {"opus", "ogg", NULL, FALSE},
+  {"opus", "opus", NULL, FALSE},
 };
 
 GST_START_TEST (test_each_format)

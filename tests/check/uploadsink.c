@@ -145,7 +145,8 @@ static const struct
   {"meeting.mp3", "lamemp3enc", "mp3", "audio/mpeg"},
   {"meeting.wav", "wavenc", "wav", "audio/wav"},
   {"meeting.flac", "flacenc", "flac", NULL},
-  {"meeting.ogg", "opusenc ! oggmux", "ogg", NULL},
+  {"meeting.ogg", "opusenc ! oggmux", "opus", NULL},
+  {"meeting.oga", "vorbisenc ! oggmux", "ogg", NULL},
   /* The FAQ's other formats, which the API detects by itself */
   {"meeting.amr", "audioresample ! amrnbenc", "amr", NULL},
   {"meeting.ac3", "audioresample ! avenc_ac3", "ac3", NULL},
