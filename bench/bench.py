@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Measures symblsink against the two-step way (record a file, then upload
 it with curl), as issue 6 asks, and prints one table: figure, target, PASS
 or MISS. Run through bench/run.sh, which builds and installs what this

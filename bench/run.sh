@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The performance benchmark of docs/performance.md, in one command:
 #   bench/run.sh           every figure, about 45 minutes on 2 cores
 #   bench/run.sh --smoke   the same code paths in under a minute (CI): fails

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-bench: the measurements bench/bench.py needs that gst-launch-1.0
  * cannot make. Prints key=value pairs on one line; exits 1 on any error.
  *

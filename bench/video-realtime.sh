@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # How fast symblsink encodes 720p video with its audio, as a multiple of
 # real time, on this machine: non-live test sources, uploaded to the local
 # server on loopback.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Shows an application embedding symblsink: record a meeting, wait for
  * Symbl's job, and print the trackers it detected, all read from the bus.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Shows an application in Python (PyGObject) embedding symblsink: record a
 meeting, wait for Symbl's job, and print the trackers it detected.
 

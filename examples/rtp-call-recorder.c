@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Shows a media server recording a call: Opus over RTP on a UDP port (as a
  * WebRTC or SIP gateway hands it over) is recorded by symblsink and
  * uploaded when the call ends, that is when no packet came for a while.

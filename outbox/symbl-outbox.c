@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-outbox: lists and finishes the uploads that a crash, a kill or a
  * stop left in a spool directory, from the manifests beside them
  * (gst/symbl/symbloutbox.h).

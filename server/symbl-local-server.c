@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-local-server: run the local Symbl-compatible server until
  * SIGINT or SIGTERM. See docs/local-server.md.
  *

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-local-server: the account behind the API.
  *
  * There is no speech recognition here: a job is a clock (scheduled, then

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-local-server: the account behind the API (private).
  *
  * Tokens, conversations, jobs and the trackers each conversation was
@@ -29,8 +32,7 @@ gchar *symbl_local_account_new_token (SymblLocalAccount * account,
 /* Whether one more job may start: fewer than max_concurrent_jobs are
  * scheduled or in progress (always, when that is 0) */
 gboolean symbl_local_account_has_free_job_slot (SymblLocalAccount * account);
-guint symbl_local_account_get_max_concurrent_jobs (SymblLocalAccount *
-    account);
+guint symbl_local_account_get_max_concurrent_jobs (SymblLocalAccount * account);
 
 gboolean symbl_local_account_has_conversation (SymblLocalAccount * account,
     const gchar * conversation_id);
@@ -47,13 +49,13 @@ void symbl_local_account_add_job (SymblLocalAccount * account,
 const gchar *symbl_local_account_get_job_status (SymblLocalAccount * account,
     const gchar * job_id);
 /* The synthetic trackers-detected array; NULL for an unknown conversation */
-JsonNode *symbl_local_account_get_trackers_detected (SymblLocalAccount *
-    account, const gchar * conversation_id);
+JsonNode *symbl_local_account_get_trackers_detected (SymblLocalAccount * account,
+    const gchar * conversation_id);
 
 /* The Conversation API's reply for GET /v1/conversations/{id}[/@part];
  * NULL for an unknown conversation */
-JsonNode *symbl_local_account_get_conversation_reply (SymblLocalAccount *
-    account, const gchar * conversation_id, const gchar * part);
+JsonNode *symbl_local_account_get_conversation_reply (SymblLocalAccount * account,
+    const gchar * conversation_id, const gchar * part);
 
 /* 16 decimal digits that depend on @text only, like Symbl's ids */
 gchar *symbl_local_stable_id (const gchar * text);

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-local-server: the Conversation API's replies (private).
  *
  * GET /v1/conversations/{id} and its messages, topics, questions,
@@ -32,7 +35,7 @@ gboolean symbl_local_conversation_is_left_out (const gchar * method,
 
 /* The reply to GET /v1/conversations/{id}, or /@part of it when @part is
  * not NULL (one symbl_local_conversation_serves() takes) */
-JsonNode *symbl_local_conversation_reply (const SymblLocalConversation *
-    conversation, const gchar * part);
+JsonNode *symbl_local_conversation_reply (const SymblLocalConversation * conversation,
+    const gchar * part);
 
 G_END_DECLS

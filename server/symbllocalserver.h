@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbl-local-server: a Symbl-compatible Async API server on loopback.
  *
  * It implements the parts of the Symbl Async API a file-uploading client
@@ -51,8 +54,8 @@ typedef struct
 #define SYMBL_LOCAL_SERVER_DEFAULT_APP_SECRET "local-app-secret"
 
 /* Starts listening and returns once the port is bound. */
-SymblLocalServer *symbl_local_server_start (const SymblLocalServerOptions *
-    options, GError ** error);
+SymblLocalServer *symbl_local_server_start (const SymblLocalServerOptions * options,
+    GError ** error);
 /* Stops, closes every connection (stalled ones too) and frees. */
 void symbl_local_server_stop (SymblLocalServer * server);
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Configures (once) and builds gst-symbl in ./build.
 set -eu
 cd "$(dirname "$0")/.."

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds the libFuzzer targets (tests/fuzz) with clang in a build directory
 # of their own and runs each for a bounded time (docs/hardening.md).
 # Installs what it needs through tools/install-deps.sh.

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Writes an element's reference page with its factory details, pad
  * templates and properties (its own and its pads') read from the plugin
  * itself, so that the page cannot drift from the code. Only the part of

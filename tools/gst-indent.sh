@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Formats C files in GStreamer's style (GNU indent with gst-indent's
 # options). Needs the Debian package "indent".
 #   tools/gst-indent.sh            every C file of the project

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs everything gst-symbl needs to build, test and run, on Debian 12,
 # and the packages named as arguments (what one script needs beyond that).
 #   tools/install-deps.sh [PACKAGE...]

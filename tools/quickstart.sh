@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # From a fresh Debian 12 machine: installs the dependencies, builds, starts
 # the bundled Symbl-compatible server on loopback, uploads a short spoken
 # meeting with the example trackers through symblsink, and prints the ids.

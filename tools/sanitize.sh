@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds gst-symbl with AddressSanitizer and UndefinedBehaviorSanitizer in a
 # build directory of its own and runs every test there; leaks fail the test
 # (docs/hardening.md). Installs what it needs, as tools/install-deps.sh.

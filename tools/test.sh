@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # From a fresh Debian 12 machine: installs the dependencies, builds, and
 # runs every test.
 set -eu

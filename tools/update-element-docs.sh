@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Rewrites the generated part of docs/elements/*.md (factory details, pad
 # templates, properties) from the plugin built in BUILD-DIR (default:
 # build). Run it after changing any of those, and commit the pages.

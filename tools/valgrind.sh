@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs the tests under valgrind's memcheck with the 'valgrind' test setup
 # (tests/meson.build): no definite leak, no invalid access. The hour-long
 # test (suite 'slow') is left out (docs/hardening.md). Installs what it

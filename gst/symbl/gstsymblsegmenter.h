@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* GstSymblSegmenter: cuts raw S16 audio into segments of about a given
  * length, at the quietest 10 ms within a few seconds of each target, so
  * that no word is split. Used inside symblsink; not a public element.
@@ -27,11 +30,9 @@ GstElement *gst_symbl_segmenter_new (GstClockTime segment_duration,
     GstSymblSegmenterCutFunc cut, gpointer user_data);
 
 /* Each segment goes into a new wavenc: see push_first (). */
-void gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter *
-    segmenter);
+void gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter * segmenter);
 
 /* The length of the segment being recorded so far. */
-GstClockTime gst_symbl_segmenter_get_segment_position (GstSymblSegmenter *
-    segmenter);
+GstClockTime gst_symbl_segmenter_get_segment_position (GstSymblSegmenter * segmenter);
 
 G_END_DECLS

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* GstSymblSegmentWriter: records raw speech as a series of files, one per
  * segment of about segment-duration, cut at quiet moments. Inside
  * symblsink, for meetings uploaded while they happen; not a public

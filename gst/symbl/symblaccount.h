@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblaccount: what the elements of one process share when they talk to
  * the same account: one HTTP client (one SoupSession, with its
  * connections and TLS sessions), and a bound on the uploads under way at

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblclient: the Symbl REST API over HTTP (libsoup 3).
  *
  * Knows URLs, headers and Symbl's JSON; knows nothing of GStreamer pads.

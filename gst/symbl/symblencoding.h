@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblencoding: the encoders between symblsink's raw pads and its
  * symbluploadsink, chosen for speech and for the formats Symbl takes.
  *

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblmedia: which encoded formats go to which Symbl endpoint, and how.
  *
  * FACTS.md: audio takes Content-Type only from a short list (anything else
@@ -59,8 +62,8 @@ const SymblMediaFormat *symbl_media_format_from_file (const gchar * path,
  * mistake): no recording at all. */
 /* @format, or "opus" when it is Ogg whose first stream (in the file at
  * @path) is Opus: caps and typefinding say only Ogg. */
-const SymblMediaFormat *symbl_media_format_refine (const SymblMediaFormat *
-    format, const gchar * path);
+const SymblMediaFormat *symbl_media_format_refine (const SymblMediaFormat * format,
+    const gchar * path);
 gboolean symbl_media_file_is_text (const gchar * path);
 
 gboolean symbl_media_is_empty (const SymblMediaFormat * format,

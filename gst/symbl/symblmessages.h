@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblmessages: what the sinks post on the bus (docs/user-guide.md,
  * "Messages"): the structure names and fields are the interface that
  * applications read. */

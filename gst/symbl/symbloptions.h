@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbloptions: the Async API's query parameters, from the settings.
  *
  * Every option the user set is checked (errors name the property) and

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbloutbox: what is needed to finish a recording's upload, on disk
  * beside it, so that a crash, a kill or a stop loses nothing.
  *

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblreport: what both elements tell the application about an upload,
  * on their own bus: settings refused at READY, retries, progress, errors
  * that say where the recording is kept, the job followed to its

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblresume: finishes the recordings that a crash, a kill or a stop
  * left in a spool directory, from their manifests (symbloutbox): in
  * order, a meeting's segments after its segment 0 and into its

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblretry: when to try a request again, and how long to wait first.
  *
  * Connection failures, resets, timeouts, 408, 429 and 5xx are transient;

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 #include "config.h"
 #include "symblsettings.h"
 #include "symblvalues.h"
@@ -768,9 +771,10 @@ void
 symbl_settings_set_property (SymblSettings * settings, guint id,
     const GValue * value)
 {
-  const SettingSpec *s = &specs[id];
+  const SettingSpec *s;
 
   g_return_if_fail (id < N_SPECS);
+  s = &specs[id];
 
   switch (s->kind) {
     case KIND_STRING:
@@ -812,9 +816,10 @@ void
 symbl_settings_get_property (const SymblSettings * settings, guint id,
     GValue * value)
 {
-  const SettingSpec *s = &specs[id];
+  const SettingSpec *s;
 
   g_return_if_fail (id < N_SPECS);
+  s = &specs[id];
 
   switch (s->kind) {
     case KIND_STRING:

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblspool: the recording on disk, written as buffers arrive.
  *
  * Writes are buffered so that a live stream of 10 ms buffers costs one
@@ -13,7 +16,9 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS typedef struct _SymblSpool SymblSpool;
+G_BEGIN_DECLS
+
+typedef struct _SymblSpool SymblSpool;
 
 /* Creates a new, uniquely named file in @dir (made 0700 if missing):
  * "symbl-<date>-<time>-<label>-XXXXXX.<extension>". */

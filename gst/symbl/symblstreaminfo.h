@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblstreaminfo: what symblsink knows of a recording that the encoded
  * stream does not say, told to symbluploadsink in the stream itself: a
  * custom downstream sticky event, "symbl-stream-info", with

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbltoken: where an upload's access token comes from.
  *
  * Either a token the user gave, or one generated from app credentials with

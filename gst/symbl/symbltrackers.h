@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbltrackers: the trackers a user attaches to a conversation.
  *
  * Parses the documented JSON shape (an array of {"name", "vocabulary"} or

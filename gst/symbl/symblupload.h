@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblupload: one recording's way to Symbl, and its job's to the end.
  *
  * Resolves the settings into what an upload needs (checked when the

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblvalues: what may go into a request's headers and URL.
  *
  * One place for the rules that keep a value from changing a request:

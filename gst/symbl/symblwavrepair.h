@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblwavrepair: repair a WAV header from the file's size.
  *
  * wavenc writes its header first, with placeholder sizes (0x7fff0000

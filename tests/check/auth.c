@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* App credentials: tokens generated with POST /oauth2/token:generate,
  * shared by every element of the process, renewed before they expire and
  * when the API refuses them. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Two-party calls: two audio pads become one two-channel recording, each
  * speaker on a channel, aligned in time, with the speakers sent as
  * channelMetadata. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Bad input and failed uploads: a clear error, no request where none is
  * due, and the recording kept on disk. */
 #include <glib/gstdio.h>

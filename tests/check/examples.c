@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* The examples users copy, run as users run them, against the local
  * server: each records the example meeting, waits for the job and prints
  * the detected trackers. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Following the job: its statuses, its detected trackers, its failure and
  * timeout; progress messages; appending to a conversation. */
 #include <json-glib/json-glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* A media server's day: fifty pipelines in one process record and upload
  * at once to the local server. Fifty distinct jobs, every body intact,
  * nothing left behind. And more recordings than the account has job

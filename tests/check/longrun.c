@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* An hour of audio, non-live so that it runs in seconds: uploaded whole,
  * and the process's memory does not grow with the recording. And past
  * Symbl's 4 hours per file: symblsink cuts, symbluploadsink refuses. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Every option of the Async file endpoints: its exact encoding in the
  * query, nothing sent when unset, the error each bad value gets at READY,
  * the URL's length, and advice about trackers. */

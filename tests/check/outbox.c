@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* A recording is never orphaned: a manifest beside it says where it goes,
  * and symbl-outbox finishes it after a crash, once, in order, and never
  * sends again what may already have made a job. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Never lose a recording: each fault ends in a success with the same body,
  * or in a clear error with the recording kept. Retries, timeouts, TLS,
  * proxies and the spool's privacy. */

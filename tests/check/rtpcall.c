@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* The media-server example (examples/rtp-call-recorder.c), run as a user
  * runs it: a second pipeline sends it a call as Opus over RTP on loopback,
  * then stops; the recorder must notice the call ended, upload it, and the

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* The access token reaches the server, and nothing else: not GStreamer's
  * debug log at its most verbose, not GLib's, not a warning or an error, not
  * gst-launch-1.0 -v. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Meetings of any length, uploaded while they happen: segment-duration
  * cuts the recording at quiet moments, the first segment creates the
  * conversation and the others append to it, in order. */

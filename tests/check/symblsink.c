@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symblsink end to end against the local server: what reaches the server,
  * what the bus says, and in which order. */
 #include <glib/gstdio.h>

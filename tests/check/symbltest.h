@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Helpers shared by the gst-check tests: a local Symbl server per test,
  * pipelines pointed at it, the messages they post, and decoding what the
  * server received with GStreamer's own demuxers and decoders. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Time in a recording: a gap stays a gap, timestamps that jump back or
  * start again make a file in order, and symbl-job's duration is the
  * uploaded file's, as gst-discoverer reads it. */

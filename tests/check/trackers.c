@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* The trackers JSON users write: what is accepted, what is sent, and the
  * error each mistake gets. */
 #include <gst/check/gstcheck.h>

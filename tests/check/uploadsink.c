@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* symbluploadsink: already-encoded recordings go up byte for byte, with
  * the Content-Type the API accepts, and muxers that rewrite their header
  * at EOS leave a correct file. */

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Video meetings: symblsink encodes H.264 and AAC into MP4 for
  * /v1/process/video; symbluploadsink sends an MP4 as it is. */
 #include <glib/gstdio.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Properties cannot drift: every element of the plugin has a page in
 # docs/elements/, and each page is regenerated from the plugin into OUT-DIR;
 # the test fails, showing the difference, when a committed page is not what

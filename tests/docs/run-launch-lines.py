@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Runs every gst-launch-1.0 line of the docs as a user pastes it into a
 shell, against a local Symbl server, and fails naming each line that broke.
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* libFuzzer target: every reply body the client reads from the API, as
  * symblclient.c reads it: the job ids of an upload's reply, the message of
  * an error reply, the token reply and the job status reply, and the depth

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* libFuzzer target: the trackers JSON a user gives (the trackers property,
  * or the file of trackers-location), read by symbl_trackers_normalise ().
  * Besides crashes, undefined behaviour and leaks, it checks that the compact

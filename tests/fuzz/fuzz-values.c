@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* libFuzzer target: the checks of symblvalues.c, which keep a value from
  * changing a request, on arbitrary bytes (nul bytes included): the
  * control-character check of settings that become headers and URLs (and

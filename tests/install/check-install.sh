@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # `meson install` puts the plugin where GStreamer finds it: under
 # GStreamer's own prefix, in GStreamer's plugin directory, found with no
 # GST_PLUGIN_PATH; under any other prefix, in <prefix>/<libdir>/gstreamer-1.0,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds the Debian package gstreamer1.0-symbl with dpkg-buildpackage (its
 # test suite included) from a copy of the tree, so that the build leaves
 # nothing behind; checks what the package holds; unpacks it into a clean

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs PROGRAM, a system program that is not built with AddressSanitizer
 # but loads our plugin, which is: the ASan runtime must come first in it,
 # so it is preloaded, with libstdc++ (ASan finds __cxa_throw only if it is

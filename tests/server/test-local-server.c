@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
+
 /* Self-test of symbl-local-server: a libsoup client talks to the real
  * server over loopback, the way the plugin and its tests do. */
 #include "symbllocalserver.h"
