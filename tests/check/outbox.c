@@ -110,7 +110,9 @@ record_and_kill (const gchar * sink, guint ms)
   return symbl_test_us (ms * 1000) * GST_USECOND;
 }
 
-/* The manifests in the spool directory, parsed. */
+/* The manifests in the spool directory, parsed. One that goes between
+ * listing and reading (the recording process drops a done segment's
+ * manifest while a test watches) is left out. */
 static GPtrArray *
 manifests (void)
 {
@@ -126,7 +128,10 @@ manifests (void)
 
     if (!g_str_has_suffix (name, ".json"))
       continue;
-    fail_unless (g_file_get_contents (path, &text, NULL, NULL));
+    if (!g_file_get_contents (path, &text, NULL, NULL)) {
+      fail_if (g_file_test (path, G_FILE_TEST_EXISTS), "%s unreadable", path);
+      continue;
+    }
     root = json_from_string (text, NULL);
     fail_unless (root && JSON_NODE_HOLDS_OBJECT (root), "%s", path);
     g_ptr_array_add (all, root);
