@@ -2,6 +2,7 @@
  * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
 
 #include "symbloutbox.h"
+#include "symblfileerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,16 +135,6 @@ to_json (SymblOutboxEntry * entry)
 }
 
 static gboolean
-fail_errno (GError ** error, const gchar * doing, const gchar * path)
-{
-  gint saved_errno = errno;
-
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-      "Could not %s %s: %s", doing, path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-static gboolean
 write_all (gint fd, const gchar * data, gsize length)
 {
   while (length > 0) {
@@ -181,16 +172,16 @@ symbl_outbox_entry_save (SymblOutboxEntry * entry, GError ** error)
   gint fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
 
   if (fd < 0)
-    return fail_errno (error, "create", temp);
+    return symbl_file_error (error, errno, "create", temp);
   if (!write_all (fd, json, strlen (json)) || fsync (fd) != 0) {
-    fail_errno (error, "write", temp);
+    symbl_file_error (error, errno, "write", temp);
     close (fd);
     g_unlink (temp);
     return FALSE;
   }
   close (fd);
   if (g_rename (temp, path) != 0) {
-    fail_errno (error, "rename the manifest to", path);
+    symbl_file_error (error, errno, "rename the manifest to", path);
     g_unlink (temp);
     return FALSE;
   }
@@ -303,7 +294,7 @@ read_manifest (SymblOutboxEntry * entry, const gchar * manifest_path,
   GStatBuf st;
 
   if (g_stat (manifest_path, &st) != 0)
-    return fail_errno (error, "read", manifest_path);
+    return symbl_file_error (error, errno, "read", manifest_path);
   if (st.st_size > MAX_MANIFEST_SIZE) {
     g_set_error (error, SYMBL_OUTBOX_ERROR, SYMBL_OUTBOX_ERROR_MANIFEST,
         "%s is larger than a manifest can be", manifest_path);
@@ -336,7 +327,7 @@ symbl_outbox_entry_claim (SymblOutboxEntry * entry, GError ** error)
     return TRUE;
   fd = open (entry->recording, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
-    return fail_errno (error, "open", entry->recording);
+    return symbl_file_error (error, errno, "open", entry->recording);
   if (flock (fd, LOCK_EX | LOCK_NB) != 0) {
     gint saved_errno = errno;
 
@@ -348,7 +339,7 @@ symbl_outbox_entry_claim (SymblOutboxEntry * entry, GError ** error)
       return FALSE;
     }
     errno = saved_errno;
-    return fail_errno (error, "lock", entry->recording);
+    return symbl_file_error (error, errno, "lock", entry->recording);
   }
   entry->lock_fd = fd;
 

@@ -2,6 +2,7 @@
  * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
 
 #include "symblspool.h"
+#include "symblfileerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,15 +24,6 @@ struct _SymblSpool
   guint64 position;             /* where the next byte goes */
   guint64 size;
 };
-
-static gboolean
-fail_errno (GError ** error, gint saved_errno, const gchar * doing,
-    const gchar * path)
-{
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-      "Could not %s %s: %s", doing, path, g_strerror (saved_errno));
-  return FALSE;
-}
 
 /* Element names may hold anything; file names get a safe subset. */
 static gchar *
@@ -56,7 +48,7 @@ symbl_spool_create (const gchar * dir, const gchar * label,
   gint fd;
 
   if (g_mkdir_with_parents (dir, 0700) != 0) {
-    fail_errno (error, errno, "create the spool directory", dir);
+    symbl_file_error (error, errno, "create the spool directory", dir);
     return NULL;
   }
 
@@ -65,7 +57,7 @@ symbl_spool_create (const gchar * dir, const gchar * label,
   path = g_build_filename (dir, name, NULL);
   fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
-    fail_errno (error, errno, "create a recording file in", dir);
+    symbl_file_error (error, errno, "create a recording file in", dir);
     return NULL;
   }
 
@@ -84,7 +76,8 @@ write_all (SymblSpool * spool, const guint8 * data, gsize size, GError ** error)
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
-      return fail_errno (error, errno, "write the recording to", spool->path);
+      return symbl_file_error (error, errno, "write the recording to",
+          spool->path);
     data += n;
     size -= n;
   }
@@ -134,7 +127,7 @@ symbl_spool_seek (SymblSpool * spool, guint64 offset, GError ** error)
   if (!flush (spool, error))
     return FALSE;
   if (lseek (spool->fd, offset, SEEK_SET) < 0)
-    return fail_errno (error, errno, "seek in", spool->path);
+    return symbl_file_error (error, errno, "seek in", spool->path);
   spool->position = offset;
   return TRUE;
 }
@@ -149,7 +142,7 @@ symbl_spool_close (SymblSpool * spool, GError ** error)
   ok = flush (spool, error);
   g_clear_pointer (&spool->buffer, g_free);
   if (close (spool->fd) != 0 && ok)
-    ok = fail_errno (error, errno, "close", spool->path);
+    ok = symbl_file_error (error, errno, "close", spool->path);
   spool->fd = -1;
   return ok;
 }
@@ -161,7 +154,7 @@ symbl_spool_set_extension (SymblSpool * spool, const gchar * extension,
   g_autofree gchar *path = g_strdup_printf ("%s.%s", spool->path, extension);
 
   if (g_rename (spool->path, path) != 0)
-    return fail_errno (error, errno, "rename", spool->path);
+    return symbl_file_error (error, errno, "rename", spool->path);
   g_free (spool->path);
   spool->path = g_steal_pointer (&path);
   return TRUE;

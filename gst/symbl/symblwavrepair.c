@@ -2,6 +2,7 @@
  * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
 
 #include "symblwavrepair.h"
+#include "symblfileerror.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -82,15 +83,6 @@ header_disagrees (const WavLayout * layout, guint64 file_size)
 }
 
 static gboolean
-fail_errno (GError ** error, gint saved_errno, const gchar * doing,
-    const gchar * path)
-{
-  g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-      "Could not %s %s: %s", doing, path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-static gboolean
 write_size (gint fd, guint64 offset, guint32 size, const gchar * path,
     GError ** error)
 {
@@ -98,7 +90,7 @@ write_size (gint fd, guint64 offset, guint32 size, const gchar * path,
 
   write_le32 (bytes, size);
   if (pwrite (fd, bytes, sizeof (bytes), offset) != sizeof (bytes))
-    return fail_errno (error, errno ? errno : EIO, "repair the header of",
+    return symbl_file_error (error, errno ? errno : EIO, "repair the header of",
         path);
   return TRUE;
 }
@@ -129,11 +121,11 @@ symbl_wav_repair (const gchar * path, gboolean * repaired, GError ** error)
   *repaired = FALSE;
   fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
   if (fd < 0)
-    return fail_errno (error, errno, "open", path);
+    return symbl_file_error (error, errno, "open", path);
   if (fstat (fd, &st) != 0) {
-    ok = fail_errno (error, errno, "read the size of", path);
+    ok = symbl_file_error (error, errno, "read the size of", path);
   } else if ((length = pread (fd, head, sizeof (head), 0)) < 0) {
-    ok = fail_errno (error, errno, "read", path);
+    ok = symbl_file_error (error, errno, "read", path);
   } else if (!parse_layout (head, length, &layout) ||
       !header_disagrees (&layout, st.st_size)) {
     ok = TRUE;
