@@ -227,25 +227,18 @@ GST_END_TEST;
  * so, and the job still completed (no error, EOS). */
 GST_START_TEST (test_trackers_detected_not_an_array_is_a_warning)
 {
-  g_autoptr (GString) warnings = g_string_new (NULL);
-  GList *messages, *l;
+  g_autofree gchar *warnings = NULL;
+  GList *messages;
 
   fail_unless (symbl_local_server_add_fault_text (t.server,
           "path=/v1/conversations,reply={}", NULL));
   messages = record_to_completion ("", TRACKERS);
-  for (l = messages; l; l = l->next) {
-    g_autoptr (GError) error = NULL;
-
-    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
-      continue;
-    gst_message_parse_warning (l->data, &error, NULL);
-    g_string_append_printf (warnings, "%s\n", error->message);
-  }
-  fail_unless (strstr (warnings->str, "completed, but its detected "
+  warnings = symbl_test_warnings (messages);
+  fail_unless (strstr (warnings, "completed, but its detected "
           "trackers could not be read: the reply to GET /v1/conversations/")
-      != NULL, "%s", warnings->str);
-  fail_unless (strstr (warnings->str, "/trackers-detected is not a JSON "
-          "array") != NULL, "%s", warnings->str);
+      != NULL, "%s", warnings);
+  fail_unless (strstr (warnings, "/trackers-detected is not a JSON "
+          "array") != NULL, "%s", warnings);
   fail_if (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-trackers"));
   symbl_test_messages_free (messages);
 }

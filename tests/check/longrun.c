@@ -106,23 +106,6 @@ uploads (void)
   return found;
 }
 
-static guint
-count_warnings (GList * messages, const gchar * needle)
-{
-  guint n = 0;
-  GList *l;
-
-  for (l = messages; l; l = l->next) {
-    g_autoptr (GError) error = NULL;
-
-    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
-      continue;
-    gst_message_parse_warning (l->data, &error, NULL);
-    n += strstr (error->message, needle) != NULL;
-  }
-  return n;
-}
-
 GST_START_TEST (test_symblsink_segments_over_four_hours)
 {
   g_autofree gchar *props = NULL;
@@ -193,11 +176,12 @@ GST_START_TEST (test_uploadsink_refuses_over_four_hours)
       "symbluploadsink %s", OVER_CAP_SECONDS / 10, props);
   messages = symbl_test_run (pipeline, 300);
 
-  fail_unless_equals_int (count_warnings (messages, "longer than 4 hours"), 1);
-  fail_unless_equals_int (count_warnings (messages,
+  fail_unless_equals_int (symbl_test_count_warnings (messages,
+          "longer than 4 hours"), 1);
+  fail_unless_equals_int (symbl_test_count_warnings (messages,
           "symblsink segment-duration"), 1);
-  error = symbl_test_expect_error (messages, "Symbl refuses files longer "
-      "than 4 hours");
+  error = symbl_test_expect_error (messages,
+      "Symbl refuses files longer than 4 hours");
   gst_message_parse_error_details (error, &details);
   kept = gst_structure_get_string (details, "spool-location");
   fail_unless (kept && g_file_test (kept, G_FILE_TEST_EXISTS));

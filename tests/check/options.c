@@ -252,23 +252,6 @@ GST_START_TEST (test_a_url_too_long_is_refused_at_ready)
 
 GST_END_TEST;
 
-/* The text of every warning among @messages, one a line. */
-static gchar *
-warnings_of (GList * messages)
-{
-  GString *warnings = g_string_new (NULL);
-  GList *l;
-
-  for (l = messages; l; l = l->next) {
-    g_autoptr (GError) error = NULL;
-    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
-      continue;
-    gst_message_parse_warning (l->data, &error, NULL);
-    g_string_append_printf (warnings, "%s\n", error->message);
-  }
-  return g_string_free (warnings, FALSE);
-}
-
 /* What the API takes is taken: sent (in BCP-47's usual case for a
  * language), with a warning when Symbl may not act on it. */
 static const struct
@@ -314,7 +297,7 @@ GST_START_TEST (test_what_the_api_takes_is_taken)
 
   accepted_index = __i__;
   messages = record_at (16000, set_accepted);
-  warnings = warnings_of (messages);
+  warnings = symbl_test_warnings (messages);
   fail_unless (symbl_test_find (messages, GST_MESSAGE_ELEMENT, "symbl-job"),
       "no job for %s=%s", accepted[__i__].property, accepted[__i__].value);
   r = symbl_test_the_request (&t);
@@ -345,7 +328,7 @@ GST_START_TEST (test_trackers_against_best_practices_get_advice)
 {
   GList *messages = record_at (16000, set_questionable_trackers);
   SymblRecordedRequest *r = symbl_test_the_request (&t);
-  g_autofree gchar *advice = warnings_of (messages);
+  g_autofree gchar *advice = symbl_test_warnings (messages);
 
   fail_unless (strstr (advice, "tracker 1 (\"Pricing\") has 3 phrases; "
           "Symbl recommends 5 to 50") != NULL, "%s", advice);

@@ -178,6 +178,36 @@ symbl_test_index (GList * messages, GstMessageType type, const gchar * name)
   return -1;
 }
 
+gchar *
+symbl_test_warnings (GList * messages)
+{
+  GString *warnings = g_string_new (NULL);
+  GList *l;
+
+  for (l = messages; l; l = l->next) {
+    g_autoptr (GError) error = NULL;
+
+    if (GST_MESSAGE_TYPE (l->data) != GST_MESSAGE_WARNING)
+      continue;
+    gst_message_parse_warning (l->data, &error, NULL);
+    g_string_append_printf (warnings, "%s\n", error->message);
+  }
+  return g_string_free (warnings, FALSE);
+}
+
+guint
+symbl_test_count_warnings (GList * messages, const gchar * needle)
+{
+  g_autofree gchar *text = symbl_test_warnings (messages);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+  gchar **line;
+
+  for (line = lines; *line; line++)
+    n += strstr (*line, needle) != NULL;
+  return n;
+}
+
 GstMessage *
 symbl_test_find (GList * messages, GstMessageType type, const gchar * name)
 {

@@ -44,6 +44,10 @@ GList *symbl_test_run_with (GstElement * pipeline, guint timeout_s,
     GstMessageType extra);
 void symbl_test_messages_free (GList * messages);
 
+/* The text of every warning among @messages, one a line. */
+gchar *symbl_test_warnings (GList * messages);
+/* How many warnings among @messages contain @needle. */
+guint symbl_test_count_warnings (GList * messages, const gchar * needle);
 /* The first message of @type (and structure name, for element messages). */
 GstMessage *symbl_test_find (GList * messages, GstMessageType type,
     const gchar * name);
