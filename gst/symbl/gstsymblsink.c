@@ -70,9 +70,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
  * buffer holds, so that little of the live pad is lost waiting. */
 #define LIVE_CAPS_WAIT (500 * G_TIME_SPAN_MILLISECOND)
 /* The longest segment-duration, so that every part stays under Symbl's
- * 4 hours per file: the cut falls within GST_SYMBL_SEGMENTER_SEARCH (2 s) of it, an
- * encoder may add a frame, and a decoder counting priming samples a few
- * more; 5 minutes leave room for all that. */
+ * 4 hours per file: the cut falls within GST_SYMBL_SEGMENTER_SEARCH (2 s)
+ * of it, an encoder may add a frame, and a decoder counting priming
+ * samples a few more; 5 minutes leave room for all that. */
 #define LONG_SEGMENT_SECONDS (SYMBL_MAX_FILE_SECONDS - 5 * 60)
 
 enum
@@ -111,7 +111,6 @@ struct _GstSymblSink
    * back (record_in_one_upload). */
   SymblSettings settings;       /* object lock: the shared properties */
   gboolean segmenting;          /* READY and up */
-  gboolean cut;                 /* queue_lock: segment 0 was cut off */
   SymblUpload *segment_upload;  /* READY and up, when segmenting */
   SymblReport report;
   SymblBackground *background;  /* READY and up, when segmenting */
@@ -769,27 +768,11 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
-/* Segments are told of as such with segment-duration, or once the
- * recording was cut at the 4 hours cap; a recording under the cap is one
- * upload, told of as it was before the cap. */
-static gboolean
-is_cut (GstSymblSink * self)
-{
-  gboolean cut;
-
-  g_mutex_lock (&self->queue_lock);
-  cut = self->cut;
-  g_mutex_unlock (&self->queue_lock);
-  return cut;
-}
-
-/* A recording under the cap is told of as one, not as segment 0. */
 static void
 on_segment_sending (guint index, guint64 size, gpointer user_data)
 {
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
-  g_autofree gchar *what = is_cut (self) ?
-      g_strdup_printf ("segment %u", index) : g_strdup ("the recording");
+  g_autofree gchar *what = g_strdup_printf ("segment %u", index);
 
   symbl_report_upload_start (&self->report, what, size);
 }
@@ -804,9 +787,8 @@ on_segment_uploaded (guint index, const SymblJobIds * ids,
       duration, kept_path);
 
   symbl_report_upload_end (&self->report, TRUE, ids, NULL);
-  if (is_cut (self))
-    gst_structure_set (gst_message_writable_structure (job), "segment",
-        G_TYPE_UINT, index, NULL);
+  gst_structure_set (gst_message_writable_structure (job), "segment",
+      G_TYPE_UINT, index, NULL);
   gst_element_post_message (GST_ELEMENT (self), job);
 }
 
@@ -821,7 +803,7 @@ on_segment_failed (guint index, const gchar * path,
   GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
   symbl_report_upload_end (&self->report, FALSE, NULL, error);
   symbl_report_upload_error (&self->report, format, path,
-      is_cut (self) ? &segment : NULL, error, response);
+      &segment, error, response);
 }
 
 /* Every segment is uploaded (or one failed): the end of the stream, which
@@ -918,7 +900,6 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
      * or right after a cut) was never begun: its empty file goes. */
     gst_structure_get_uint64 (s, "duration", &duration);
     gst_structure_get_boolean (s, "last", &last);
-    self->cut |= !last;
     if (!self->queue || !symbl_upload_queue_push (self->queue, format,
             duration))
       g_unlink (gst_structure_get_string (s, "location"));
@@ -1101,9 +1082,6 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->cancellable = g_cancellable_new ();
       self->told = FALSE;
-      g_mutex_lock (&self->queue_lock);
-      self->cut = self->segment_duration > 0;
-      g_mutex_unlock (&self->queue_lock);
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
