@@ -515,12 +515,14 @@ finish_recording (GstSymblUploadSink * self)
       goto not_media;
     if (!self->format)
       goto failed;
+    if (!g_str_has_suffix (path, self->format->extension)
+        && !symbl_spool_set_extension (self->spool, self->format->extension,
+            &error))
+      goto failed;
   }
-  self->format = symbl_media_format_refine (self->format, path);
-  if (!g_str_has_suffix (path, self->format->extension)
-      && !symbl_spool_set_extension (self->spool, self->format->extension,
-          &error))
-    goto failed;
+  /* Named now: the file keeps its name (and its manifest) as Ogg. */
+  self->format = symbl_media_format_refine (self->format,
+      symbl_spool_get_path (self->spool));
 
   if (!repair_cut_short_wav (self, &error))
     goto failed;

@@ -186,6 +186,8 @@ GST_START_TEST (test_each_format)
   GstMessage *job = symbl_test_find (messages, GST_MESSAGE_ELEMENT,
       "symbl-job");
   g_autoptr (GBytes) decoded = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const gchar *left;
   GstClockTime duration;
   gdouble freq;
 
@@ -209,6 +211,10 @@ GST_START_TEST (test_each_format)
   freq = symbl_test_estimate_frequency (decoded);
   fail_unless (freq > 430 && freq < 450, "%s: decoded a %.1f Hz tone",
       formats[__i__].format, freq);
+  /* Uploaded: neither the recording nor a manifest is left behind. */
+  dir = g_dir_open (t.spool_dir, 0, NULL);
+  left = dir ? g_dir_read_name (dir) : NULL;
+  fail_if (left, "%s: %s left in spool-dir", formats[__i__].format, left);
 
   g_ptr_array_unref (requests);
   symbl_test_messages_free (messages);
