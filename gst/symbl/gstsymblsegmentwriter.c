@@ -18,6 +18,7 @@ struct _GstSymblSegmentWriter
 
   SymblAudioFormat format;
   guint channels;
+  gboolean preroll;             /* the first segment's file sink prerolls */
   gchar *spool_dir;
   gchar *label;
 
@@ -114,11 +115,12 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
     return FALSE;
   name = g_strdup_printf ("file%u", self->index);
   self->filesink = gst_element_factory_make ("filesink", name);
-  /* Added while playing, it must not ask the pipeline to preroll again.
-   * What reaches it is written at once: the segmenter already sends
-   * seconds at a time, and a crash must find them on disk. */
+  /* The first may preroll, as any sink does (see the header); one added
+   * while playing must not ask the pipeline to preroll again. What
+   * reaches it is written at once: the segmenter already sends seconds at
+   * a time, and a crash must find them on disk. */
   g_object_set (self->filesink, "location", self->path, "sync", FALSE,
-      "async", FALSE, NULL);
+      "async", self->preroll && self->index == 0, NULL);
   gst_util_set_object_arg (G_OBJECT (self->filesink), "buffer-mode",
       "unbuffered");
 
@@ -253,7 +255,7 @@ gst_symbl_segment_writer_handle_message (GstBin * bin, GstMessage * message)
 
 GstElement *
 gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
-    GstClockTime segment_duration, const gchar * spool_dir,
+    GstClockTime segment_duration, gboolean preroll, const gchar * spool_dir,
     const gchar * label, gchar ** missing, GError ** error)
 {
   GstSymblSegmentWriter *self =
@@ -263,6 +265,7 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
   gst_object_ref_sink (self);
   self->format = format;
   self->channels = channels;
+  self->preroll = preroll;
   self->spool_dir = g_strdup (spool_dir);
   self->label = g_strdup (label);
 

@@ -39,11 +39,15 @@ G_DECLARE_FINAL_TYPE (GstSymblSegmentWriter, gst_symbl_segment_writer, GST,
 #define GST_SYMBL_SEGMENT_STARTED "symbl-segment-started"
 #define GST_SYMBL_SEGMENT_CLOSED "symbl-segment-closed"
 
-/* Files go to @spool_dir, named after @label. NULL with @error (and
- * *missing, a factory name) when an encoder is not installed. */
+/* Files go to @spool_dir, named after @label. With @preroll, the first
+ * segment's file sink prerolls: a writer in place before its parent
+ * reaches PAUSED holds the pipeline's PAUSED until data reached it, as
+ * any sink does. NULL with @error (and *missing, a factory name) when an
+ * encoder is not installed. */
 GstElement *gst_symbl_segment_writer_new (SymblAudioFormat format,
-    guint channels, GstClockTime segment_duration, const gchar * spool_dir,
-    const gchar * label, gchar ** missing, GError ** error);
+    guint channels, GstClockTime segment_duration, gboolean preroll,
+    const gchar * spool_dir, const gchar * label, gchar ** missing,
+    GError ** error);
 
 /* From the handling of the last symbl-segment-closed: the stream ends
  * otherwise (an error said why), and its EOS goes no further. */

@@ -117,6 +117,7 @@ struct _GstSymblSink
   GCancellable *cancellable;    /* PAUSED and up: following the last job */
   GMutex queue_lock;
   SymblUploadQueue *queue;      /* queue_lock: from the first segment */
+  gint prerolling;              /* atomic: READY to PAUSED until the writer */
   GCond queue_done;             /* queue_lock: finished, or cancelled */
   gboolean finished;            /* queue_lock: the last upload is done */
   gboolean finished_ok;
@@ -237,7 +238,8 @@ build_segments (GstSymblSink * self, guint n_audio)
   if (!inputs)
     return NULL;
   self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
-      self->segment_duration * GST_SECOND, spool_dir, GST_OBJECT_NAME (self),
+      self->segment_duration * GST_SECOND,
+      GST_STATE (self) < GST_STATE_PAUSED, spool_dir, GST_OBJECT_NAME (self),
       &self->missing, &self->encoder_error);
   if (!self->writer) {
     gst_object_unref (inputs);
@@ -478,6 +480,30 @@ refusal (guint audio, guint video, guint total)
 }
 
 
+/* Segment mode: symblsink is a sink, so the pipeline reaches PAUSED once
+ * data reached it, as with any sink: until the writer is in place (its
+ * first file sink then prerolls), symblsink itself holds READY to PAUSED,
+ * as decodebin does. A sink that never prerolls would let the element
+ * that prerolls last commit the pipeline to PAUSED from its streaming
+ * thread, unserialized with the application's set_state (PLAYING); GstBin
+ * (1.22 to this day) may then record the PAUSED after the PLAYING, and
+ * never post the pipeline's EOS: the hang docs/reliability.md tells of. */
+static void
+start_preroll (GstSymblSink * self)
+{
+  g_atomic_int_set (&self->prerolling, TRUE);
+  GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self),
+      gst_message_new_async_start (GST_OBJECT (self)));
+}
+
+static void
+end_preroll (GstSymblSink * self)
+{
+  if (g_atomic_int_compare_and_exchange (&self->prerolling, TRUE, FALSE))
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self),
+        gst_message_new_async_done (GST_OBJECT (self), GST_CLOCK_TIME_NONE));
+}
+
 /* A sink_%u pad that ends, or stays silent, without caps is a speaker who
  * never spoke: a silent channel, so that the channels stay where the user
  * put them, rather than a pad that holds the others back for good. @pad:
@@ -552,6 +578,7 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     g_mutex_lock (&self->lock);
     take_unknown_as_silent_audio (self, pad);
     g_mutex_unlock (&self->lock);
+    end_preroll (self);
   }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
     return GST_PAD_PROBE_OK;
@@ -584,6 +611,7 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   wait_for_encoder (self, live);
   encoder = self->encoder ? gst_object_ref (self->encoder) : NULL;
   g_mutex_unlock (&self->lock);
+  end_preroll (self);
 
   if (encoder) {
     symbl_encoding_set_live (encoder, live);
@@ -1072,6 +1100,7 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
 {
   GstSymblSink *self = GST_SYMBL_SINK (element);
   GstStateChangeReturn ret;
+  gboolean preroll;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
@@ -1085,8 +1114,12 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
+      /* No data flows before the chain-up activates the pads. */
+      preroll = self->segmenting && !self->writer;
       g_mutex_unlock (&self->lock);
       set_flushing (self, FALSE);
+      if (preroll)
+        start_preroll (self);
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
       share_base_time (self);
@@ -1101,7 +1134,14 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
   }
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    if (ret == GST_STATE_CHANGE_FAILURE || ret == GST_STATE_CHANGE_NO_PREROLL)
+      end_preroll (self);
+    else if (g_atomic_int_get (&self->prerolling))
+      ret = GST_STATE_CHANGE_ASYNC;
+  }
   if (transition == GST_STATE_CHANGE_PAUSED_TO_READY) {
+    end_preroll (self);
     end_recording (self);
     g_clear_object (&self->cancellable);
   }
