@@ -24,9 +24,9 @@
  *
  * With #GstSymblSink:segment-duration, long audio recordings are cut at
  * quiet moments into parts uploaded while recording goes on, appended to
- * one conversation; each part posts its own `symbl-job`. Without it, the
- * recording is one file, which Symbl refuses past 4 hours: set it for
- * meetings that may run that long.
+ * one conversation; each part posts its own `symbl-job`. Without it,
+ * audio is one upload at the end, cut the same way only past 3 h 55 min,
+ * since Symbl refuses files longer than 4 hours.
  *
  * ## Example launch lines
  * |[
@@ -69,10 +69,11 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
 /* How long live input waits for the other pads' caps: about what a jitter
  * buffer holds, so that little of the live pad is lost waiting. */
 #define LIVE_CAPS_WAIT (500 * G_TIME_SPAN_MILLISECOND)
-/* The longest segment-duration, so that every part stays under Symbl's
- * 4 hours per file: the cut falls within GST_SYMBL_SEGMENTER_SEARCH (2 s)
- * of it, an encoder may add a frame, and a decoder counting priming
- * samples a few more; 5 minutes leave room for all that. */
+/* The longest segment-duration, and how often audio is cut without one,
+ * so that every part stays under Symbl's 4 hours per file: the cut falls
+ * within GST_SYMBL_SEGMENTER_SEARCH (2 s) of it, an encoder may add a
+ * frame, and a decoder counting priming samples a few more; 5 minutes
+ * leave room for all that. */
 #define LONG_SEGMENT_SECONDS (SYMBL_MAX_FILE_SECONDS - 5 * 60)
 
 enum
@@ -105,12 +106,15 @@ struct _GstSymblSink
    * keeps the shared properties. */
   GstElement *upload;
 
-  /* Audio alone, or with segment-duration (decided at NULL to READY):
-   * the segments go to symblsink's own queue, as the writer closes them.
+  /* Audio alone (decided at NULL to READY): the segments go to
+   * symblsink's own queue, as the writer closes them.
    * A sink_%u pad that turns out to carry video brings the upload sink
    * back (record_in_one_upload). */
   SymblSettings settings;       /* object lock: the shared properties */
   gboolean segmenting;          /* READY and up */
+  gboolean cut;                 /* queue_lock: segment-duration was set, or
+                                 * the 4 hours cap cut the recording: its
+                                 * parts are told of as segments */
   SymblUpload *segment_upload;  /* READY and up, when segmenting */
   SymblReport report;
   SymblBackground *background;  /* READY and up, when segmenting */
@@ -238,7 +242,8 @@ build_segments (GstSymblSink * self, guint n_audio)
   if (!inputs)
     return NULL;
   self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
-      self->segment_duration * GST_SECOND,
+      (self->segment_duration ? self->segment_duration :
+          LONG_SEGMENT_SECONDS) * GST_SECOND,
       GST_STATE (self) < GST_STATE_PAUSED, spool_dir, GST_OBJECT_NAME (self),
       &self->missing, &self->encoder_error);
   if (!self->writer) {
@@ -796,11 +801,25 @@ set_flushing (GstSymblSink * self, gboolean flushing)
   g_mutex_unlock (&self->lock);
 }
 
+/* A recording under the 4 hours cap, without segment-duration, is one
+ * upload, told of as the upload sink tells of one. */
+static gboolean
+is_cut (GstSymblSink * self)
+{
+  gboolean cut;
+
+  g_mutex_lock (&self->queue_lock);
+  cut = self->cut;
+  g_mutex_unlock (&self->queue_lock);
+  return cut;
+}
+
 static void
 on_segment_sending (guint index, guint64 size, gpointer user_data)
 {
   GstSymblSink *self = GST_SYMBL_SINK (user_data);
-  g_autofree gchar *what = g_strdup_printf ("segment %u", index);
+  g_autofree gchar *what = is_cut (self) ?
+      g_strdup_printf ("segment %u", index) : g_strdup ("the recording");
 
   symbl_report_upload_start (&self->report, what, size);
 }
@@ -815,8 +834,9 @@ on_segment_uploaded (guint index, const SymblJobIds * ids,
       duration, kept_path);
 
   symbl_report_upload_end (&self->report, TRUE, ids, NULL);
-  gst_structure_set (gst_message_writable_structure (job), "segment",
-      G_TYPE_UINT, index, NULL);
+  if (is_cut (self))
+    gst_structure_set (gst_message_writable_structure (job), "segment",
+        G_TYPE_UINT, index, NULL);
   gst_element_post_message (GST_ELEMENT (self), job);
 }
 
@@ -831,7 +851,7 @@ on_segment_failed (guint index, const gchar * path,
   GST_WARNING_OBJECT (self, "segment %u failed: %s", index, error->message);
   symbl_report_upload_end (&self->report, FALSE, NULL, error);
   symbl_report_upload_error (&self->report, format, path,
-      &segment, error, response);
+      is_cut (self) ? &segment : NULL, error, response);
 }
 
 /* Every segment is uploaded (or one failed): the end of the stream, which
@@ -928,6 +948,7 @@ handle_segment_message (GstSymblSink * self, GstMessage * message)
      * or right after a cut) was never begun: its empty file goes. */
     gst_structure_get_uint64 (s, "duration", &duration);
     gst_structure_get_boolean (s, "last", &last);
+    self->cut |= !last;
     if (!self->queue || !symbl_upload_queue_push (self->queue, format,
             duration))
       g_unlink (gst_structure_get_string (s, "location"));
@@ -983,9 +1004,10 @@ end_recording (GstSymblSink * self)
   symbl_report_kept_segments (&self->report, kept, conversation_id);
 }
 
-/* NULL -> READY: one upload at EOS, through the upload sink; or, with
- * segment-duration, segments that symblsink uploads itself, with the
- * settings checked now, before anything is recorded. */
+/* NULL -> READY: audio goes to segments that symblsink uploads itself
+ * (one only, without segment-duration, unless it passes 3 h 55 min), with
+ * the settings checked now, before anything is recorded; a video pad, one
+ * upload at EOS through the upload sink. */
 static gboolean
 prepare_uploads (GstSymblSink * self)
 {
@@ -994,7 +1016,8 @@ prepare_uploads (GstSymblSink * self)
   SymblSettings settings;
 
   g_mutex_lock (&self->lock);
-  self->segmenting = self->segment_duration > 0;
+  self->segmenting = self->segment_duration > 0
+      || count_inputs (self, INPUT_VIDEO) == 0;
   g_mutex_unlock (&self->lock);
   if (!self->segmenting) {
     g_object_set (self->upload, "async", TRUE, NULL);
@@ -1111,6 +1134,9 @@ gst_symbl_sink_change_state (GstElement * element, GstStateChange transition)
     case GST_STATE_CHANGE_READY_TO_PAUSED:
       self->cancellable = g_cancellable_new ();
       self->told = FALSE;
+      g_mutex_lock (&self->queue_lock);
+      self->cut = self->segment_duration > 0;
+      g_mutex_unlock (&self->queue_lock);
       g_mutex_lock (&self->lock);
       if (!self->encoder)
         rebuild_encoder (self);
@@ -1392,9 +1418,11 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
    * uploads each part while recording goes on: the first with POST, the
    * others appended to its conversation with PUT. Each part posts its own
    * symbl-job message, with a segment field. 0 (the default) uploads the
-   * whole recording at EOS as one file, which Symbl refuses past 4 hours
-   * (the recording is then kept, and the error says where). Audio only: a
-   * recording with video is always one file.
+   * whole recording at EOS as one file, and cuts audio the same way only
+   * every 3 h 55 min, since Symbl refuses files longer than 4 hours.
+   * Audio only: a recording with video is always one file, which Symbl
+   * refuses past 4 hours (the recording is then kept, and the error says
+   * where).
    *
    * Since: 0.1
    */
@@ -1402,7 +1430,7 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
       g_param_spec_uint ("segment-duration", "Segment duration",
           "Seconds: cut the recording at a quiet moment about this often and "
           "upload each part while recording goes on, appended to one "
-          "conversation (0: one upload at the end, of at most 4 hours; "
+          "conversation (0: one upload at the end, cut only past 3 h 55 min; "
           "audio only)", 0,
           LONG_SEGMENT_SECONDS, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));

@@ -124,6 +124,8 @@ GST_START_TEST (test_job_message_carries_the_ids_before_eos)
   fail_unless (gst_structure_get_uint64 (s, "duration", &duration));
   fail_unless_equals_uint64 (duration, GST_SECOND / 2);
   fail_if (gst_structure_has_field (s, "location"));
+  /* One upload, under the 4 hours cap: no segments. */
+  fail_if (gst_structure_has_field (s, "segment"));
 
   /* Uploaded, so the spool file is gone. */
   fail_unless_equals_int (symbl_test_count_spool_files (&t), 0);
