@@ -10,6 +10,7 @@
  */
 #include "symbllocalapi.h"
 
+#include "symblapinames.h"
 #include "symbllocalconversation.h"
 
 #include <string.h>
@@ -348,10 +349,10 @@ static JsonNode *
 speakers_of (GHashTable * params)
 {
   const gchar *channel_metadata = g_hash_table_lookup (params,
-      "channelMetadata");
+      SYMBL_API_CHANNEL_METADATA);
 
   if (!channel_metadata || g_strcmp0 (g_hash_table_lookup (params,
-              "enableSeparateRecognitionPerChannel"), "true") != 0)
+              SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL), "true") != 0)
     return NULL;
   return json_from_string (channel_metadata, NULL);
 }
@@ -402,7 +403,7 @@ answer_upload (SymblLocalRequest * request)
   if (!request->resource_id)
     channel_metadata = speakers_of (record->params);
   symbl_local_account_add_job (request->account, request->resource_id,
-      g_hash_table_lookup (record->params, "name"), channel_metadata,
+      g_hash_table_lookup (record->params, SYMBL_API_NAME), channel_metadata,
       request->trackers, request->fault &&
       request->fault->kind == SYMBL_FAULT_JOB_FAILS, &conversation_id, &job_id);
 

@@ -8,6 +8,8 @@
  */
 #include "symbllocalvalidate.h"
 
+#include "symblapinames.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -340,18 +342,18 @@ symbl_local_check_upload_params (GHashTable * params, const gchar * query,
     const gchar *name;
     ParamCheck check;
   } checks[] = {
-    {"detectPhrases", check_boolean},
-    {"detectEntities", check_boolean},
-    {"enableSeparateRecognitionPerChannel", check_boolean},
-    {"enableSpeakerDiarization", check_boolean},
-    {"enableAllTrackers", check_boolean},
-    {"enableSummary", check_boolean},
-    {"confidenceThreshold", check_confidence_threshold},
-    {"languageCode", check_language_code},
-    {"mode", check_mode},
-    {"diarizationSpeakerCount", check_positive_integer},
-    {"entities", check_entities},
-    {"channelMetadata", check_channel_metadata},
+    {SYMBL_API_DETECT_PHRASES, check_boolean},
+    {SYMBL_API_DETECT_ENTITIES, check_boolean},
+    {SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL, check_boolean},
+    {SYMBL_API_ENABLE_SPEAKER_DIARIZATION, check_boolean},
+    {SYMBL_API_ENABLE_ALL_TRACKERS, check_boolean},
+    {SYMBL_API_ENABLE_SUMMARY, check_boolean},
+    {SYMBL_API_CONFIDENCE_THRESHOLD, check_confidence_threshold},
+    {SYMBL_API_LANGUAGE_CODE, check_language_code},
+    {SYMBL_API_MODE, check_mode},
+    {SYMBL_API_DIARIZATION_SPEAKER_COUNT, check_positive_integer},
+    {SYMBL_API_ENTITIES, check_entities},
+    {SYMBL_API_CHANNEL_METADATA, check_channel_metadata},
   };
   const gchar *value;
   gchar *message;
@@ -363,20 +365,21 @@ symbl_local_check_upload_params (GHashTable * params, const gchar * query,
     if (value && (message = checks[i].check (checks[i].name, value, notes)))
       return message;
   }
-  if (g_hash_table_contains (params, "customVocabulary") &&
-      (message = check_custom_vocabulary ("customVocabulary", query)))
+  if (g_hash_table_contains (params, SYMBL_API_CUSTOM_VOCABULARY) &&
+      (message = check_custom_vocabulary (SYMBL_API_CUSTOM_VOCABULARY, query)))
     return message;
 
   /* The docs say it "only works when" per-channel recognition is on, not
    * that the request is refused: Symbl's own SDK example sends it so. */
-  value = g_hash_table_lookup (params, "enableSeparateRecognitionPerChannel");
-  if (g_hash_table_contains (params, "channelMetadata") &&
+  value = g_hash_table_lookup (params,
+      SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL);
+  if (g_hash_table_contains (params, SYMBL_API_CHANNEL_METADATA) &&
       g_strcmp0 (value, "true") != 0)
-    g_ptr_array_add (notes, g_strdup ("channelMetadata ignored: "
-            "enableSeparateRecognitionPerChannel is not true"));
+    g_ptr_array_add (notes, g_strdup (SYMBL_API_CHANNEL_METADATA " ignored: "
+            SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL " is not true"));
 
-  value = g_hash_table_lookup (params, "trackers");
-  return value ? check_array ("trackers", value, check_tracker,
+  value = g_hash_table_lookup (params, SYMBL_API_TRACKERS);
+  return value ? check_array (SYMBL_API_TRACKERS, value, check_tracker,
       trackers) : NULL;
 }
 

@@ -307,8 +307,8 @@ post_write_error (GstSymblUploadSink * self, GError * error)
   const gchar *path = symbl_spool_get_path (self->spool);
 
   post_error (self, GST_RESOURCE_ERROR, code, symbl_report_spool_details (path),
-      g_strdup_printf ("%s. What was recorded so far is kept in %s.",
-          error->message, path), NULL);
+      g_strdup_printf ("%s%s What was recorded so far is kept in %s.",
+          error->message, symbl_report_full_stop (error->message), path), NULL);
   /* Sources still send EOS after the error: a truncated recording must
    * not be uploaded then, nor a new one begun. */
   self->write_failed = TRUE;
@@ -542,8 +542,8 @@ finish_recording (GstSymblUploadSink * self)
 not_media:
   /* Nothing that Symbl could take: there is no recording to keep. */
   post_error (self, GST_STREAM_ERROR, error->code, NULL,
-      g_strdup_printf ("%s. It is not a recording, and was not kept.",
-          error->message), NULL);
+      g_strdup_printf ("%s%s It is not a recording, and was not kept.",
+          error->message, symbl_report_full_stop (error->message)), NULL);
   g_error_free (error);
   drop_entry (self, TRUE);
   symbl_spool_free (g_steal_pointer (&self->spool), TRUE);
@@ -554,8 +554,8 @@ failed:
   post_error (self, error->domain == GST_STREAM_ERROR ? GST_STREAM_ERROR :
       GST_RESOURCE_ERROR, error->domain == GST_STREAM_ERROR ? error->code :
       GST_RESOURCE_ERROR_WRITE, symbl_report_spool_details (path),
-      g_strdup_printf ("%s. The recording is kept in %s.", error->message,
-          path), NULL);
+      g_strdup_printf ("%s%s The recording is kept in %s.", error->message,
+          symbl_report_full_stop (error->message), path), NULL);
   g_error_free (error);
   drop_entry (self, FALSE);
   symbl_spool_free (g_steal_pointer (&self->spool), FALSE);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "symblapinames.h"
 #include "symblclient.h"
 #include "symbljson.h"
 #include "symbltrackers.h"
@@ -211,7 +212,7 @@ add_trackers (SymblOptions * options, const SymblSettings * settings,
   if (!trackers)
     return TRUE;
   symbl_trackers_advise (trackers, advice);
-  add (options, "trackers", trackers);
+  add (options, SYMBL_API_TRACKERS, trackers);
   options->asks_for_trackers |= g_strcmp0 (trackers, "[]") != 0;
   return TRUE;
 }
@@ -276,7 +277,7 @@ add_language_code (SymblOptions * options, const gchar * code,
             "on the list Symbl documents (%s): the API may refuse it",
             usual, codes));
   }
-  add (options, "languageCode", usual);
+  add (options, SYMBL_API_LANGUAGE_CODE, usual);
   return TRUE;
 }
 
@@ -296,43 +297,44 @@ add_values (SymblOptions * options, const SymblSettings * settings,
   const SymblSettings *s = settings;
 
   if (s->name)
-    add (options, "name", s->name);
+    add (options, SYMBL_API_NAME, s->name);
   if (s->webhook_url) {
     if (!is_http_url (s->webhook_url))
       return invalid (error, "webhook-url \"%s\" is not an http:// or "
           "https:// URL", s->webhook_url);
-    add (options, "webhookUrl", s->webhook_url);
+    add (options, SYMBL_API_WEBHOOK_URL, s->webhook_url);
   }
   if (s->confidence_threshold > 0) {
     gchar number[G_ASCII_DTOSTR_BUF_SIZE];
     if (s->confidence_threshold < 0.5)
       return invalid (error, "confidence-threshold %g is out of range: "
           "Symbl takes 0.5 to 1.0", s->confidence_threshold);
-    add (options, "confidenceThreshold", g_ascii_formatd (number,
+    add (options, SYMBL_API_CONFIDENCE_THRESHOLD, g_ascii_formatd (number,
             sizeof number, "%.6g", s->confidence_threshold));
   }
-  add_boolean (options, s, "detect-phrases", "detectPhrases",
+  add_boolean (options, s, "detect-phrases", SYMBL_API_DETECT_PHRASES,
       s->detect_phrases);
-  add_boolean (options, s, "detect-entities", "detectEntities",
+  add_boolean (options, s, "detect-entities", SYMBL_API_DETECT_ENTITIES,
       s->detect_entities);
   if (s->language_code && !add_language_code (options, s->language_code,
           advice, error))
     return FALSE;
   if (s->mode != SYMBL_MODE_AUTO)
-    add (options, "mode", s->mode == SYMBL_MODE_PHONE ? "phone" : "default");
+    add (options, SYMBL_API_MODE,
+        s->mode == SYMBL_MODE_PHONE ? "phone" : "default");
   add_boolean (options, s, "enable-separate-recognition-per-channel",
-      "enableSeparateRecognitionPerChannel",
+      SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL,
       s->enable_separate_recognition_per_channel);
   add_boolean (options, s, "enable-speaker-diarization",
-      "enableSpeakerDiarization", s->enable_speaker_diarization);
+      SYMBL_API_ENABLE_SPEAKER_DIARIZATION, s->enable_speaker_diarization);
   if (s->diarization_speaker_count > 0) {
     g_autofree gchar *count = g_strdup_printf ("%u",
         s->diarization_speaker_count);
-    add (options, "diarizationSpeakerCount", count);
+    add (options, SYMBL_API_DIARIZATION_SPEAKER_COUNT, count);
   }
-  add_boolean (options, s, "enable-all-trackers", "enableAllTrackers",
+  add_boolean (options, s, "enable-all-trackers", SYMBL_API_ENABLE_ALL_TRACKERS,
       s->enable_all_trackers);
-  add_boolean (options, s, "enable-summary", "enableSummary",
+  add_boolean (options, s, "enable-summary", SYMBL_API_ENABLE_SUMMARY,
       s->enable_summary);
   return TRUE;
 }
@@ -362,15 +364,16 @@ symbl_options_new (const SymblSettings * settings, GPtrArray * advice,
             "enable-separate-recognition-per-channel=true, or Symbl ignores "
             "it"));
   if (!add_values (options, s, advice, error)
-      || !add_json_array (options, "customVocabulary", "custom-vocabulary",
-          s->custom_vocabulary, "[\"Symbl\", \"GStreamer\"]", check_phrase,
-          error)
-      || !add_json_array (options, "entities", "entities", s->entities,
+      || !add_json_array (options, SYMBL_API_CUSTOM_VOCABULARY,
+          "custom-vocabulary", s->custom_vocabulary,
+          "[\"Symbl\", \"GStreamer\"]", check_phrase, error)
+      || !add_json_array (options, SYMBL_API_ENTITIES, "entities", s->entities,
           "[{\"customType\": \"Company\", \"text\": \"Symbl\"}]",
           check_entity, error)
-      || !add_json_array (options, "channelMetadata", "channel-metadata",
-          s->channel_metadata, "[{\"channel\": 1, \"speaker\": {\"name\": "
-          "\"Agent\"}}]", check_channel, error)
+      || !add_json_array (options, SYMBL_API_CHANNEL_METADATA,
+          "channel-metadata", s->channel_metadata,
+          "[{\"channel\": 1, \"speaker\": {\"name\": \"Agent\"}}]",
+          check_channel, error)
       || !add_trackers (options, s, advice, error))
     goto failed;
   return options;
@@ -412,15 +415,15 @@ symbl_options_get_query (SymblOptions * options, const SymblStreamInfo * info)
 
   if (options->auto_mode && info->input_rate > 0
       && info->input_rate <= PHONE_MAX_RATE)
-    symbl_client_append_query (query, "mode", "phone");
+    symbl_client_append_query (query, SYMBL_API_MODE, "phone");
   if (info->channels == 2 && !options->user_per_channel)
-    symbl_client_append_query (query, "enableSeparateRecognitionPerChannel",
-        "true");
+    symbl_client_append_query (query,
+        SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL, "true");
   /* channelMetadata means nothing without per-channel recognition. */
   if (info->channels == 2 && info->channel_metadata
       && !options->user_channel_metadata
       && (!options->user_per_channel || options->per_channel))
-    symbl_client_append_query (query, "channelMetadata",
+    symbl_client_append_query (query, SYMBL_API_CHANNEL_METADATA,
         info->channel_metadata);
   return g_string_free (g_steal_pointer (&query), FALSE);
 }

@@ -4,6 +4,8 @@
 #include "config.h"
 #include "symblreport.h"
 
+#include <string.h>
+
 #include "symblmessages.h"
 #include "symblresume.h"
 #include "symbltrackers.h"
@@ -20,6 +22,14 @@
 #define post_warning(element, domain, code, details, text, debug) \
   gst_element_message_full_with_details (element, GST_MESSAGE_WARNING, \
       domain, code, text, debug, __FILE__, GST_FUNCTION, __LINE__, details)
+
+const gchar *
+symbl_report_full_stop (const gchar * text)
+{
+  gsize length = strlen (text);
+
+  return length && strchr (".!?", text[length - 1]) ? "" : ".";
+}
 
 GstStructure *
 symbl_report_spool_details (const gchar * path)
@@ -255,15 +265,15 @@ symbl_report_upload_error (SymblReport * report,
 
   if (g_error_matches (error, SYMBL_CLIENT_ERROR,
           SYMBL_CLIENT_ERROR_HTTP_STATUS))
-    text = g_strdup_printf ("Symbl refused %s: %s. %s", what,
-        error->message, kept);
+    text = g_strdup_printf ("Symbl refused %s: %s%s %s", what,
+        error->message, symbl_report_full_stop (error->message), kept);
   else if (g_error_matches (error, SYMBL_CLIENT_ERROR,
           SYMBL_CLIENT_ERROR_MALFORMED_REPLY))
-    text = g_strdup_printf ("Symbl took %s, but %s. %s", what,
-        error->message, kept);
+    text = g_strdup_printf ("Symbl took %s, but %s%s %s", what,
+        error->message, symbl_report_full_stop (error->message), kept);
   else
-    text = g_strdup_printf ("Could not upload %s (%s): %s. %s", what,
-        request, error->message, kept);
+    text = g_strdup_printf ("Could not upload %s (%s): %s%s %s", what,
+        request, error->message, symbl_report_full_stop (error->message), kept);
 
   post_error (report->element, GST_RESOURCE_ERROR, upload_error_code (error,
           response->status), details, text, g_strdup (request));
@@ -412,10 +422,10 @@ on_resume_failed (const SymblOutboxEntry * entry, const GError * error,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   GST_ELEMENT_WARNING_WITH_DETAILS (background->element, RESOURCE, WRITE,
-      ("Could not resume the upload of %s: %s. It stays, with its "
+      ("Could not resume the upload of %s: %s%s It stays, with its "
           "manifest: symbl-outbox list shows it", entry->recording,
-          error->message), (NULL), ("spool-location", G_TYPE_STRING,
-          entry->recording, NULL));
+          error->message, symbl_report_full_stop (error->message)), (NULL),
+      ("spool-location", G_TYPE_STRING, entry->recording, NULL));
 }
 
 /* A warning too: refused credentials would refuse the upload, but the

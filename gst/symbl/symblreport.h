@@ -71,6 +71,10 @@ void symbl_report_kept_segments (SymblReport * report, GPtrArray * kept,
 gboolean symbl_report_follow_job (SymblReport * report,
     const SymblJobIds * ids, GCancellable * cancellable);
 
+/* "." to end @text as a sentence, or "" when it ends one already, as an
+ * API's own message may: for "%s%s Next sentence" texts, never "..". */
+const gchar *symbl_report_full_stop (const gchar * text);
+
 /* A GstStructure of details with spool-location = @path. */
 GstStructure *symbl_report_spool_details (const gchar * path);
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "symblsettings.h"
+#include "symblapinames.h"
 #include "symblvalues.h"
 
 #include <string.h>
@@ -352,7 +353,7 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"conversation-name", "Conversation name",
-        "Name of the conversation; unset: its id (API: name)",
+        "Name of the conversation; unset: its id (API: " SYMBL_API_NAME ")",
       KIND_STRING, FIELD (name)},
   /**
    * GstSymblUploadSink:webhook-url:
@@ -365,7 +366,8 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"webhook-url", "Webhook URL",
-        "URL that receives the job's status changes (API: webhookUrl)",
+        "URL that receives the job's status changes (API: "
+        SYMBL_API_WEBHOOK_URL ")",
       KIND_STRING, FIELD (webhook_url)},
   /**
    * GstSymblUploadSink:custom-vocabulary:
@@ -379,7 +381,7 @@ static const SettingSpec specs[] = {
    */
   {"custom-vocabulary", "Custom vocabulary",
         "Recognition hints as a JSON array of strings (API: "
-        "customVocabulary)",
+        SYMBL_API_CUSTOM_VOCABULARY ")",
       KIND_JSON, FIELD (custom_vocabulary)},
   /**
    * GstSymblUploadSink:confidence-threshold:
@@ -394,7 +396,7 @@ static const SettingSpec specs[] = {
    */
   {"confidence-threshold", "Confidence threshold",
         "Minimum confidence of insights, from 0.5 to 1.0; 0: unset, Symbl "
-        "uses 0.5 (API: confidenceThreshold)",
+        "uses 0.5 (API: " SYMBL_API_CONFIDENCE_THRESHOLD ")",
       KIND_DOUBLE, FIELD (confidence_threshold), NULL, 0.0, 1.0, 0.0},
   /**
    * GstSymblUploadSink:detect-phrases:
@@ -407,7 +409,7 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"detect-phrases", "Detect phrases",
-        "Detect actionable phrases (API: detectPhrases)",
+        "Detect actionable phrases (API: " SYMBL_API_DETECT_PHRASES ")",
       KIND_BOOLEAN, FIELD (detect_phrases), NULL, 0, 1, FALSE},
   /**
    * GstSymblUploadSink:detect-entities:
@@ -419,7 +421,7 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"detect-entities", "Detect entities",
-        "Detect entities (API: detectEntities)",
+        "Detect entities (API: " SYMBL_API_DETECT_ENTITIES ")",
       KIND_BOOLEAN, FIELD (detect_entities), NULL, 0, 1, FALSE},
   /**
    * GstSymblUploadSink:entities:
@@ -433,7 +435,7 @@ static const SettingSpec specs[] = {
    */
   {"entities", "Entities",
         "Custom entities as JSON: [{\"customType\": \"...\", \"text\": "
-        "\"...\"}] (API: entities)",
+        "\"...\"}] (API: " SYMBL_API_ENTITIES ")",
       KIND_JSON, FIELD (entities)},
   /**
    * GstSymblUploadSink:language-code:
@@ -449,7 +451,7 @@ static const SettingSpec specs[] = {
    */
   {"language-code", "Language code",
         "BCP-47 language of the recording, such as en-US (API: "
-        "languageCode)",
+        SYMBL_API_LANGUAGE_CODE ")",
       KIND_STRING, FIELD (language_code)},
   /**
    * GstSymblUploadSink:mode:
@@ -462,7 +464,7 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"mode", "Mode",
-        "Recognition mode (API: mode)",
+        "Recognition mode (API: " SYMBL_API_MODE ")",
       KIND_MODE, FIELD (mode), NULL, 0, 0, SYMBL_MODE_AUTO},
   /**
    * GstSymblUploadSink:enable-separate-recognition-per-channel:
@@ -476,7 +478,8 @@ static const SettingSpec specs[] = {
    */
   {"enable-separate-recognition-per-channel",
         "Separate recognition per channel",
-        "One speaker per channel (API: enableSeparateRecognitionPerChannel)",
+        "One speaker per channel (API: "
+        SYMBL_API_ENABLE_SEPARATE_RECOGNITION_PER_CHANNEL ")",
         KIND_BOOLEAN, FIELD (enable_separate_recognition_per_channel), NULL, 0,
       1, FALSE},
   /**
@@ -494,8 +497,9 @@ static const SettingSpec specs[] = {
    */
   {"channel-metadata", "Channel metadata",
         "Speakers of the channels as JSON: [{\"channel\": 1, \"speaker\": "
-        "{\"name\": \"...\", \"email\": \"...\"}}] (API: channelMetadata; "
-        "used with enable-separate-recognition-per-channel)",
+        "{\"name\": \"...\", \"email\": \"...\"}}] (API: "
+        SYMBL_API_CHANNEL_METADATA "; used with "
+        "enable-separate-recognition-per-channel)",
       KIND_JSON, FIELD (channel_metadata)},
   /**
    * GstSymblUploadSink:enable-speaker-diarization:
@@ -509,7 +513,7 @@ static const SettingSpec specs[] = {
    */
   {"enable-speaker-diarization", "Speaker diarization",
         "Tell speakers apart, English and Spanish only (API: "
-        "enableSpeakerDiarization)",
+        SYMBL_API_ENABLE_SPEAKER_DIARIZATION ")",
       KIND_BOOLEAN, FIELD (enable_speaker_diarization), NULL, 0, 1, FALSE},
   /**
    * GstSymblUploadSink:diarization-speaker-count:
@@ -522,7 +526,8 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"diarization-speaker-count", "Diarization speaker count",
-        "How many people speak; 0: unset (API: diarizationSpeakerCount)",
+        "How many people speak; 0: unset (API: "
+        SYMBL_API_DIARIZATION_SPEAKER_COUNT ")",
       KIND_UINT, FIELD (diarization_speaker_count), NULL, 0, 1000, 0},
   /**
    * GstSymblUploadSink:enable-all-trackers:
@@ -539,7 +544,7 @@ static const SettingSpec specs[] = {
    */
   {"enable-all-trackers", "Enable all trackers",
         "Also detect every tracker stored on the account (API: "
-        "enableAllTrackers)",
+        SYMBL_API_ENABLE_ALL_TRACKERS ")",
       KIND_BOOLEAN, FIELD (enable_all_trackers), NULL, 0, 1, FALSE},
   /**
    * GstSymblUploadSink:enable-summary:
@@ -552,7 +557,7 @@ static const SettingSpec specs[] = {
    * Since: 0.1
    */
   {"enable-summary", "Enable summary",
-        "Ask for a summary (API: enableSummary)",
+        "Ask for a summary (API: " SYMBL_API_ENABLE_SUMMARY ")",
       KIND_BOOLEAN, FIELD (enable_summary), NULL, 0, 1, FALSE},
   /**
    * GstSymblUploadSink:max-url-length:
