@@ -234,6 +234,23 @@ keep_every_sample (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Two converters and a capsfilter of @caps (and @format, if given),
+ * exposed as @pad_name: returns the capsfilter. */
+static GstElement *
+add_converted_input (Builder * b, const gchar * const *factories,
+    GstCaps * caps, const gchar * format, const gchar * pad_name)
+{
+  GstElement *elements[3];
+
+  if (format)
+    gst_caps_set_simple (caps, "format", G_TYPE_STRING, format, NULL);
+  if (!chain (b, factories, elements))
+    return NULL;
+  g_object_set (elements[2], "caps", caps, NULL);
+  expose (b, elements[0], "sink", pad_name);
+  return elements[2];
+}
+
 /* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
  * returns the capsfilter, whose src pad gives the speech. */
 static GstElement *
@@ -245,15 +262,8 @@ add_speech_input (Builder * b, const gchar * pad_name,
   };
   g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
       "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
-  GstElement *elements[3];
 
-  if (sample_format)
-    gst_caps_set_simple (caps, "format", G_TYPE_STRING, sample_format, NULL);
-  if (!chain (b, convert, elements))
-    return NULL;
-  g_object_set (elements[2], "caps", caps, NULL);
-  expose (b, elements[0], "sink", pad_name);
-  return elements[2];
+  return add_converted_input (b, convert, caps, sample_format, pad_name);
 }
 
 /* The speech of one speaker alone, gaps filled with silence: returns the
@@ -391,6 +401,20 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
   return TRUE;
 }
 
+/* videoconvert ! videoscale ! at most 720p (and @format, if given),
+ * exposed as "video": returns the capsfilter, whose src pad gives it. */
+static GstElement *
+add_video_input (Builder * b, const gchar * format)
+{
+  const gchar *video[] = { "videoconvert", "videoscale", "capsfilter", NULL };
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_WIDTH,
+      "height", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_HEIGHT,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+
+  return add_converted_input (b, video, caps, format, "video");
+}
+
 /* Watchable but cheap: at most 720p, 8-bit 4:2:0 (which every H.264
  * decoder plays), x264's superfast preset without lookahead (a few MB of
  * memory per stream rather than a hundred). The frame rate stays as it
@@ -399,26 +423,15 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
 static gboolean
 add_video (Builder * b, GstElement * mux, guint bitrate_kbps)
 {
-  const gchar *video[] = { "videoconvert", "videoscale", "capsfilter",
-    "x264enc", NULL
-  };
-  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
-      "format", G_TYPE_STRING, "I420",
-      "width", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_WIDTH,
-      "height", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_HEIGHT,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  GstElement *elements[4];
-  GstElement *x264;
+  GstElement *video = add_video_input (b, "I420");
+  GstElement *x264 = video ? make (b, "x264enc") : NULL;
 
-  if (!chain (b, video, elements) || !link_pair (b, elements[3], mux))
+  if (!x264 || !link_pair (b, video, x264) || !link_pair (b, x264, mux))
     return FALSE;
-  g_object_set (elements[2], "caps", caps, NULL);
-  x264 = elements[3];
   gst_util_set_object_arg (G_OBJECT (x264), "speed-preset", "superfast");
   gst_util_set_object_arg (G_OBJECT (x264), "tune", "zerolatency");
   g_object_set (x264, "bitrate", bitrate_kbps,
       "key-int-max", VIDEO_KEYFRAME_INTERVAL, NULL);
-  expose (b, elements[0], "sink", "video");
   return TRUE;
 }
 
