@@ -3,7 +3,11 @@
 
 #include "symblencoding.h"
 
+#include <string.h>
 #include <gst/audio/audio.h>
+#include <gst/pbutils/missing-plugins.h>
+
+#include "symblmedia.h"
 
 /* Speech needs little: these keep uploads small and encoding cheap. */
 #define MP3_BITRATE_KBPS 32
@@ -12,6 +16,12 @@
 /* In frames: 2 s at 30 fps, so that fragments start close to a keyframe. */
 #define VIDEO_KEYFRAME_INTERVAL 60
 #define MP4_FRAGMENT_MS 1000
+#define PROFILE_PROPERTY "encoding-profile"
+/* What Symbl takes, for the errors of encoding-profile (SYMBL_MEDIA_CAPS). */
+#define SYMBL_TAKES "WAV (audio/x-wav), MP3 (audio/mpeg,mpegversion=1," \
+    "layer=3), AAC in ADTS, FLAC (audio/x-flac), Ogg (application/ogg), " \
+    "M4A (audio/x-m4a), AMR, AC3, AIFF, WMA (video/x-ms-asf) and MP4 " \
+    "(video/quicktime,variant=iso), the only one with video"
 /* Below this, a jump in time is jitter, not a gap (see configure_gap_filler). */
 #define GAP_TOLERANCE (30 * GST_MSECOND)
 
@@ -459,6 +469,275 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
   return link_pair (b, speech, aac);
 }
 
+/* encoding-profile: encodebin's serialized GstEncodingProfile, a list of
+ * parts split at unescaped colons, each "restriction->caps+preset|props"
+ * where caps may be an element's name (gst-plugins-base's
+ * encoding-profile.c). 1.22's parser fails alike for a typo and for an
+ * encoder that is not installed, with criticals for text that is no caps:
+ * each part is checked first, so that the error says which. */
+static gboolean
+profile_error (GError ** error, gboolean missing, const gchar * text,
+    const gchar * why)
+{
+  g_set_error (error, missing ? GST_CORE_ERROR : GST_RESOURCE_ERROR,
+      missing ? (gint) GST_CORE_ERROR_MISSING_PLUGIN :
+      (gint) GST_RESOURCE_ERROR_SETTINGS, PROFILE_PROPERTY " \"%s\": %s",
+      text, why);
+  return FALSE;
+}
+
+static GstCaps *
+profile_part_caps (const gchar * part)
+{
+  const gchar *arrow = strstr (part, "->");
+  g_autofree gchar *caps = g_strdup (arrow ? arrow + 2 : part);
+
+  caps[strcspn (caps, "+|")] = '\0';
+  return *caps ? gst_caps_from_string (caps) : NULL;
+}
+
+/* Whether an encoder or muxer that encodebin may use makes @caps. */
+static gboolean
+is_made (const GstCaps * caps)
+{
+  GList *all = gst_element_factory_list_get_elements
+      (GST_ELEMENT_FACTORY_TYPE_ENCODER | GST_ELEMENT_FACTORY_TYPE_MUXER,
+      GST_RANK_MARGINAL);
+  GList *makers = gst_element_factory_list_filter (all, caps, GST_PAD_SRC,
+      FALSE);
+  gboolean made = makers != NULL;
+
+  gst_plugin_feature_list_free (makers);
+  gst_plugin_feature_list_free (all);
+  return made;
+}
+
+static gboolean
+check_profile_part (const gchar * text, const gchar * part, gchar ** missing,
+    GError ** error)
+{
+  g_autoptr (GstCaps) caps = profile_part_caps (part);
+  g_autoptr (GstElementFactory) factory = NULL;
+  g_autofree gchar *why = NULL;
+  const gchar *name;
+
+  if (!caps || gst_caps_get_size (caps) != 1) {
+    why = g_strdup_printf ("\"%s\" is neither caps nor an element's name",
+        part);
+    return profile_error (error, FALSE, text, why);
+  }
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (strchr (name, '/')) {
+    /* Raw streams go to the muxer as they are: no encoder. */
+    if (g_str_has_suffix (name, "/x-raw") || is_made (caps))
+      return TRUE;
+    *missing = gst_caps_to_string (caps);
+    why = g_strdup_printf ("no installed encoder or muxer makes %s. Install "
+        "the GStreamer plugin that does (on Debian, most are in "
+        "gstreamer1.0-plugins-good, -bad, -ugly or gstreamer1.0-libav)",
+        *missing);
+    return profile_error (error, TRUE, text, why);
+  }
+  factory = gst_element_factory_find (name);
+  if (!factory) {
+    *missing = g_strdup (name);
+    why = g_strdup_printf ("the element %s is not installed", name);
+    return profile_error (error, TRUE, text, why);
+  }
+  if (gst_element_factory_list_is_type (factory,
+          GST_ELEMENT_FACTORY_TYPE_ENCODER | GST_ELEMENT_FACTORY_TYPE_MUXER))
+    return TRUE;
+  why = g_strdup_printf ("%s is neither an encoder nor a muxer", name);
+  return profile_error (error, FALSE, text, why);
+}
+
+static gboolean
+check_profile_parts (const gchar * text, gchar ** missing, GError ** error)
+{
+  g_auto (GStrv) parts = g_regex_split_simple ("(?<!\\\\)(?:\\\\\\\\)*:",
+      text, 0, 0);
+  guint i;
+
+  if (!parts || !parts[0])
+    return profile_error (error, FALSE, text, "empty");
+  for (i = 0; parts[i]; i++) {
+    g_autofree gchar *part = g_strcompress (parts[i]);
+
+    if (!check_profile_part (text, part, missing, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* What @profile's muxer (or lone encoder) makes: when it is named by its
+ * element, what that element's src pad can make. */
+static GstCaps *
+profile_output (GstEncodingProfile * profile)
+{
+  const gchar *name = gst_encoding_profile_get_preset_name (profile);
+  g_autoptr (GstElementFactory) factory = name ?
+      gst_element_factory_find (name) : NULL;
+  const GList *l;
+
+  for (l = factory ? gst_element_factory_get_static_pad_templates (factory) :
+      NULL; l; l = l->next) {
+    GstStaticPadTemplate *templ = l->data;
+
+    if (templ->direction == GST_PAD_SRC)
+      return gst_static_pad_template_get_caps (templ);
+  }
+  return gst_encoding_profile_get_format (profile);
+}
+
+/* The format of @profile's first stream of @type (or its own, with no
+ * container), or NULL. */
+static GstCaps *
+stream_format (GstEncodingProfile * profile, GType type)
+{
+  const GList *l;
+
+  if (!GST_IS_ENCODING_CONTAINER_PROFILE (profile))
+    return G_TYPE_CHECK_INSTANCE_TYPE (profile, type) ?
+        gst_encoding_profile_get_format (profile) : NULL;
+  for (l = gst_encoding_container_profile_get_profiles
+      (GST_ENCODING_CONTAINER_PROFILE (profile)); l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return gst_encoding_profile_get_format (l->data);
+  return NULL;
+}
+
+/* Symbl takes what @profile makes: caps wholly within SYMBL_MEDIA_CAPS; a
+ * muxer named by its element, when it can make one of them; and MP4 only
+ * for video. */
+static gboolean
+check_profile_output (const gchar * text, GstEncodingProfile * profile,
+    GError ** error)
+{
+  g_autoptr (GstCaps) made = profile_output (profile);
+  g_autoptr (GstCaps) taken = gst_caps_from_string (SYMBL_MEDIA_CAPS);
+  g_autoptr (GstCaps) mp4 = gst_caps_from_string ("video/quicktime, "
+      "variant = (string) iso");
+  g_autoptr (GstCaps) video = stream_format (profile,
+      GST_TYPE_ENCODING_VIDEO_PROFILE);
+  gboolean named = gst_encoding_profile_get_preset_name (profile) != NULL;
+  g_autofree gchar *made_text = gst_caps_to_string (made);
+  g_autofree gchar *why = NULL;
+
+  if (video && !(named ? gst_caps_can_intersect (made, mp4) :
+          gst_caps_is_subset (made, mp4)))
+    why = g_strdup_printf ("with video it must make MP4 "
+        "(video/quicktime,variant=iso), the only video Symbl takes, not %s",
+        made_text);
+  else if (!(named ? gst_caps_can_intersect (made, taken) :
+          gst_caps_is_subset (made, taken)))
+    why = g_strdup_printf ("Symbl does not take %s. It takes " SYMBL_TAKES,
+        made_text);
+  return !why || profile_error (error, FALSE, text, why);
+}
+
+GstEncodingProfile *
+symbl_encoding_profile_parse (const gchar * text, gchar ** missing,
+    GError ** error)
+{
+  GValue value = G_VALUE_INIT;
+  GstEncodingProfile *profile = NULL;
+
+  if (!check_profile_parts (text, missing, error))
+    return NULL;
+  g_value_init (&value, GST_TYPE_ENCODING_PROFILE);
+  if (gst_value_deserialize (&value, text))
+    profile = g_value_dup_object (&value);
+  g_value_unset (&value);
+  if (!profile)
+    profile_error (error, FALSE, text, "not an "
+        "encoding profile, such as application/ogg:audio/x-opus or "
+        "video/quicktime,variant=iso:video/x-h264:audio/mpeg,mpegversion=4");
+  else if (!check_profile_output (text, profile, error))
+    g_clear_object (&profile);
+  return profile;
+}
+
+GstMessage *
+symbl_encoding_missing_message (GstElement * element, const gchar * missing)
+{
+  g_autoptr (GstCaps) caps = NULL;
+
+  /* Media types have a slash, element names never. */
+  if (!strchr (missing, '/'))
+    return gst_missing_element_message_new (element, missing);
+  caps = gst_caps_from_string (missing);
+  return gst_missing_encoder_message_new (element, caps);
+}
+
+/* Links @from to encodebin's pad for a stream of @type: its own for a
+ * profile without a container, else a new request pad, which it does not
+ * give when the profile has no stream of @type, or when no encoder it may
+ * use (of rank marginal and up) makes that stream. */
+static gboolean
+link_to_profile (Builder * b, GstElement * from, GstElement * encodebin,
+    GType type, const SymblEncodingPlan * plan, GstEncodingProfile * profile)
+{
+  const gchar *kind = type == GST_TYPE_ENCODING_VIDEO_PROFILE ? "video" :
+      "audio";
+  g_autofree gchar *own = g_strdup_printf ("%s_0", kind);
+  g_autofree gchar *templ = g_strdup_printf ("%s_%%u", kind);
+  g_autoptr (GstPad) src = gst_element_get_static_pad (from, "src");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (encodebin, own);
+  g_autoptr (GstCaps) format = NULL;
+
+  if (!sink)
+    sink = gst_element_request_pad_simple (encodebin, templ);
+  if (sink && gst_pad_link (src, sink) == GST_PAD_LINK_OK)
+    return TRUE;
+  if (sink) {
+    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "Could not link the %s to encodebin", kind);
+    return FALSE;
+  }
+  format = stream_format (profile, type);
+  if (!format) {
+    g_set_error (b->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        PROFILE_PROPERTY " \"%s\" has no %s stream, and the recording has %s",
+        plan->profile, kind, kind);
+    return FALSE;
+  }
+  *b->missing = gst_caps_to_string (format);
+  g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      PROFILE_PROPERTY " \"%s\": no encoder that encodebin may use (of rank "
+      "marginal and up) makes %s", plan->profile, *b->missing);
+  return FALSE;
+}
+
+/* encodebin, as plan->profile says, after the same inputs as without it. */
+static gboolean
+build_with_profile (Builder * b, const SymblEncodingPlan * plan)
+{
+  g_autoptr (GstEncodingProfile) profile =
+      symbl_encoding_profile_parse (plan->profile, b->missing, b->error);
+  GstElement *encodebin = profile ? make (b, "encodebin") : NULL;
+  GstElement *video, *speech, *samples;
+
+  if (!encodebin)
+    return FALSE;
+  g_object_set (encodebin, "profile", profile, NULL);
+  expose (b, encodebin, "src", "src");
+  if (plan->video && (!(video = add_video_input (b, NULL))
+          || !link_to_profile (b, video, encodebin,
+              GST_TYPE_ENCODING_VIDEO_PROFILE, plan, profile)))
+    return FALSE;
+  if (!plan->n_audio)
+    return TRUE;
+  /* A capsfilter that lets all through: its sink pad is where the speech
+   * goes into the encoder, for SYMBL_ENCODING_AUDIO_ENCODER. */
+  if (!(speech = add_audio_inputs (b, plan->n_audio))
+      || !(samples = make (b, "capsfilter"))
+      || !link_pair (b, speech, samples))
+    return FALSE;
+  g_object_set_data (G_OBJECT (b->bin), SYMBL_ENCODING_AUDIO_ENCODER, samples);
+  return link_to_profile (b, samples, encodebin,
+      GST_TYPE_ENCODING_AUDIO_PROFILE, plan, profile);
+}
+
 void
 symbl_encoding_set_live (GstElement * encoder, gboolean live)
 {
@@ -525,6 +804,8 @@ symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
   g_return_val_if_fail (!plan->video || plan->n_audio <= 1, NULL);
 
   b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("encoder")));
+  if (plan->profile)
+    return finish (&b, build_with_profile (&b, plan));
   return finish (&b, plan->video ? build_mp4 (&b, plan) :
       build_audio_only (&b, plan->audio_format, plan->n_audio));
 }
