@@ -589,20 +589,19 @@ profile_output (GstEncodingProfile * profile)
   return gst_encoding_profile_get_format (profile);
 }
 
-/* The format of @profile's first stream of @type (or its own, with no
- * container), or NULL. */
-static GstCaps *
-stream_format (GstEncodingProfile * profile, GType type)
+/* @profile's first stream of @type (itself, with no container), or
+ * NULL. */
+static GstEncodingProfile *
+find_stream (GstEncodingProfile * profile, GType type)
 {
   const GList *l;
 
   if (!GST_IS_ENCODING_CONTAINER_PROFILE (profile))
-    return G_TYPE_CHECK_INSTANCE_TYPE (profile, type) ?
-        gst_encoding_profile_get_format (profile) : NULL;
+    return G_TYPE_CHECK_INSTANCE_TYPE (profile, type) ? profile : NULL;
   for (l = gst_encoding_container_profile_get_profiles
       (GST_ENCODING_CONTAINER_PROFILE (profile)); l; l = l->next)
     if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
-      return gst_encoding_profile_get_format (l->data);
+      return l->data;
   return NULL;
 }
 
@@ -617,7 +616,7 @@ check_profile_output (const gchar * text, GstEncodingProfile * profile,
   g_autoptr (GstCaps) taken = gst_caps_from_string (SYMBL_MEDIA_CAPS);
   g_autoptr (GstCaps) mp4 = gst_caps_from_string ("video/quicktime, "
       "variant = (string) iso");
-  g_autoptr (GstCaps) video = stream_format (profile,
+  GstEncodingProfile *video = find_stream (profile,
       GST_TYPE_ENCODING_VIDEO_PROFILE);
   gboolean named = gst_encoding_profile_get_preset_name (profile) != NULL;
   g_autofree gchar *made_text = gst_caps_to_string (made);
@@ -683,7 +682,9 @@ link_to_profile (Builder * b, GstElement * from, GstElement * encodebin,
   g_autofree gchar *templ = g_strdup_printf ("%s_%%u", kind);
   g_autoptr (GstPad) src = gst_element_get_static_pad (from, "src");
   g_autoptr (GstPad) sink = gst_element_get_static_pad (encodebin, own);
+  GstEncodingProfile *stream = find_stream (profile, type);
   g_autoptr (GstCaps) format = NULL;
+  const gchar *named;
 
   if (!sink)
     sink = gst_element_request_pad_simple (encodebin, templ);
@@ -694,17 +695,20 @@ link_to_profile (Builder * b, GstElement * from, GstElement * encodebin,
         "Could not link the %s to encodebin", kind);
     return FALSE;
   }
-  format = stream_format (profile, type);
-  if (!format) {
+  if (!stream) {
     g_set_error (b->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
         PROFILE_PROPERTY " \"%s\" has no %s stream, and the recording has %s",
         plan->profile, kind, kind);
     return FALSE;
   }
+  format = gst_encoding_profile_get_format (stream);
+  named = gst_encoding_profile_get_preset_name (stream);
   *b->missing = gst_caps_to_string (format);
   g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-      PROFILE_PROPERTY " \"%s\": no encoder that encodebin may use (of rank "
-      "marginal and up) makes %s", plan->profile, *b->missing);
+      PROFILE_PROPERTY " \"%s\": encodebin found no encoder for %s%s%s%s: "
+      "it takes only installed encoders of rank marginal and up whose output "
+      "its muxer accepts", plan->profile, *b->missing, named ? " (" : "",
+      named ? named : "", named ? ")" : "");
   return FALSE;
 }
 

@@ -182,6 +182,27 @@ GST_START_TEST (test_missing_encoder_names_the_caps)
 
 GST_END_TEST;
 
+/* Found once the inputs are known: a profile without an audio stream for
+ * audio, and an encoder encodebin will not use (avenc_aac has rank none). */
+GST_START_TEST (test_profile_that_cannot_encode_the_inputs)
+{
+  GList *no_audio = record ("mp4mux:x264enc", AUDIO_3S);
+  GList *unused = NULL;
+  GstMessage *missing;
+
+  symbl_test_expect_error (no_audio, "has no audio stream");
+  unused = record ("video/quicktime,variant=iso:avenc_aac", AUDIO_3S);
+  symbl_test_expect_error (unused, "no encoder for audio/mpeg (avenc_aac)");
+  missing = symbl_test_find (unused, GST_MESSAGE_ELEMENT, "missing-plugin");
+  fail_unless (missing && gst_is_missing_plugin_message (missing));
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+
+  symbl_test_messages_free (no_audio);
+  symbl_test_messages_free (unused);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_format_and_profile_warn)
 {
   GstElement *pipeline = pipeline_with ("application/ogg:audio/x-opus",
@@ -209,6 +230,7 @@ profile_suite (void)
   tcase_add_test (tc, test_containers_symbl_does_not_take);
   tcase_add_test (tc, test_profile_with_segments_is_refused);
   tcase_add_test (tc, test_missing_encoder_names_the_caps);
+  tcase_add_test (tc, test_profile_that_cannot_encode_the_inputs);
   tcase_add_test (tc, test_format_and_profile_warn);
   return s;
 }
