@@ -13,8 +13,10 @@
  * Audio of any format, rate and channel count is converted to 16 kHz mono
  * and encoded as #GstSymblSink:format says. With video, audio and video go
  * into an MP4 (H.264 at #GstSymblSink:video-bitrate, at most 720p and
- * 30 fps, and AAC) for Symbl's video endpoint. The encoded stream goes to
- * an inner #GstSymblUploadSink, whose properties symblsink shares.
+ * 30 fps, and AAC) for Symbl's video endpoint.
+ * #GstSymblSink:encoding-profile picks other encoders, through encodebin,
+ * and wins over those two. The encoded stream goes to an inner
+ * #GstSymblUploadSink, whose properties symblsink shares.
  *
  * Pads: `sink_%u` takes audio or video and learns which from its caps
  * (what gst-launch-1.0 links to); `audio_%u` and `video` are the same,
@@ -75,6 +77,9 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_sink_debug);
  * frame, and a decoder counting priming samples a few more; 5 minutes
  * leave room for all that. */
 #define LONG_SEGMENT_SECONDS (SYMBL_MAX_FILE_SECONDS - 5 * 60)
+/* Each segment has its own encoder, made from format (the segment writer). */
+#define PROFILE_SEGMENT_REFUSAL "segment-duration encodes with format " \
+    "only: unset encoding-profile or segment-duration"
 
 enum
 {
@@ -82,6 +87,7 @@ enum
   PROP_FORMAT,
   PROP_VIDEO_BITRATE,
   PROP_SEGMENT_DURATION,
+  PROP_ENCODING_PROFILE,
   PROP_SETTINGS_FIRST,
 };
 
@@ -144,6 +150,8 @@ struct _GstSymblSink
                                  * upload sink has the stream's info */
   gint input_rate;              /* lock: of the first audio input */
   SymblAudioFormat format;
+  gboolean format_set;          /* format was set: a profile overrides it */
+  gchar *profile;               /* encoding-profile, or NULL */
   guint video_bitrate;
   guint segment_duration;       /* seconds; 0: one upload at EOS */
 };
@@ -389,6 +397,7 @@ rebuild_encoder (GstSymblSink * self)
     .video = count_inputs (self, INPUT_VIDEO) > 0,
     .audio_format = self->format,
     .video_bitrate_kbps = self->video_bitrate,
+    .profile = self->profile,
   };
   GstElement *encoder;
   guint i, audio_index = 0;
@@ -403,6 +412,11 @@ rebuild_encoder (GstSymblSink * self)
   if (self->segment_duration && plan.video) {
     g_set_error (&self->encoder_error, GST_CORE_ERROR, GST_CORE_ERROR_PAD,
         "segment-duration cuts audio only: record video without it");
+    return;
+  }
+  if (self->segment_duration && self->profile) {
+    g_set_error (&self->encoder_error, GST_RESOURCE_ERROR,
+        GST_RESOURCE_ERROR_SETTINGS, "%s", PROFILE_SEGMENT_REFUSAL);
     return;
   }
   if (plan.video && self->segmenting)
@@ -444,8 +458,24 @@ rebuild_encoder (GstSymblSink * self)
   g_cond_broadcast (&self->encoder_ready);
 }
 
-/* Posts the missing-plugin message (with which an application can offer
- * to install it) and the error. Lock held. */
+/* Posts the missing-plugin message, if any (with which an application
+ * can offer to install it), and @error, if any. */
+static void
+post_encoding_error (GstSymblSink * self, const gchar * missing,
+    const GError * error)
+{
+  if (missing)
+    gst_element_post_message (GST_ELEMENT (self),
+        symbl_encoding_missing_message (GST_ELEMENT (self), missing));
+  /* Its own code: MISSING_PLUGIN, NEGOTIATION, SETTINGS, or PAD for a
+   * choice of pads that cannot be recorded. */
+  if (error)
+    gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
+        error->domain, error->code, g_strdup (error->message), NULL,
+        __FILE__, GST_FUNCTION, __LINE__);
+}
+
+/* Posts why there is no encoder. Lock held. */
 static gboolean
 report_encoder_error (GstSymblSink * self)
 {
@@ -453,18 +483,8 @@ report_encoder_error (GstSymblSink * self)
     GST_ELEMENT_ERROR (self, CORE, PAD, ("%s", self->pads_error), (NULL));
     return FALSE;
   }
-  if (self->missing)
-    gst_element_post_message (GST_ELEMENT (self),
-        gst_missing_element_message_new (GST_ELEMENT (self), self->missing));
-  if (!self->encoder_error)
-    return TRUE;
-  /* Its own code: MISSING_PLUGIN, NEGOTIATION, or PAD for a choice of
-   * pads that cannot be recorded. */
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_ERROR,
-      self->encoder_error->domain, self->encoder_error->code,
-      g_strdup (self->encoder_error->message), NULL, __FILE__, GST_FUNCTION,
-      __LINE__);
-  return FALSE;
+  post_encoding_error (self, self->missing, self->encoder_error);
+  return self->encoder_error == NULL;
 }
 
 /* Why @total inputs, of which @audio are audio and @video video, cannot
@@ -778,6 +798,33 @@ gst_symbl_sink_release_pad (GstElement * element, GstPad * pad)
   gst_element_remove_pad (element, pad);
 }
 
+/* encoding-profile is checked at READY even before any pad: parsed, and
+ * what it makes one that Symbl takes. Lock held. */
+static gboolean
+check_profile (GstSymblSink * self)
+{
+  g_autoptr (GstEncodingProfile) profile = NULL;
+  g_autofree gchar *missing = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!self->profile)
+    return TRUE;
+  if (self->segment_duration) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS, (PROFILE_SEGMENT_REFUSAL),
+        (NULL));
+    return FALSE;
+  }
+  profile = symbl_encoding_profile_parse (self->profile, &missing, &error);
+  if (!profile) {
+    post_encoding_error (self, missing, error);
+    return FALSE;
+  }
+  if (self->format_set)
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("format is not used: "
+            "encoding-profile decides the encoding"), (NULL));
+  return TRUE;
+}
+
 /* NULL -> READY: a missing encoder fails here, before anything records. */
 static gboolean
 check_encoder (GstSymblSink * self)
@@ -785,7 +832,7 @@ check_encoder (GstSymblSink * self)
   gboolean ok;
 
   g_mutex_lock (&self->lock);
-  ok = report_encoder_error (self);
+  ok = check_profile (self) && report_encoder_error (self);
   g_mutex_unlock (&self->lock);
   return ok;
 }
@@ -1225,9 +1272,15 @@ static void
 set_encoding_property (GstSymblSink * self, guint prop_id, const GValue * value)
 {
   g_mutex_lock (&self->lock);
-  if (prop_id == PROP_FORMAT)
+  if (prop_id == PROP_FORMAT) {
     self->format = g_value_get_enum (value);
-  else if (prop_id == PROP_VIDEO_BITRATE)
+    self->format_set = TRUE;
+  } else if (prop_id == PROP_ENCODING_PROFILE) {
+    g_free (self->profile);
+    /* "" unsets it, as gst-launch-1.0 users can type. */
+    self->profile = g_value_get_string (value)
+        && *g_value_get_string (value) ? g_value_dup_string (value) : NULL;
+  } else if (prop_id == PROP_VIDEO_BITRATE)
     self->video_bitrate = g_value_get_uint (value);
   else
     self->segment_duration = g_value_get_uint (value);
@@ -1254,6 +1307,7 @@ gst_symbl_sink_set_property (GObject * object, guint prop_id,
     case PROP_FORMAT:
     case PROP_VIDEO_BITRATE:
     case PROP_SEGMENT_DURATION:
+    case PROP_ENCODING_PROFILE:
       set_encoding_property (self, prop_id, value);
       break;
     default:
@@ -1283,6 +1337,9 @@ gst_symbl_sink_get_property (GObject * object, guint prop_id, GValue * value,
     case PROP_SEGMENT_DURATION:
       g_value_set_uint (value, self->segment_duration);
       break;
+    case PROP_ENCODING_PROFILE:
+      g_value_set_string (value, self->profile);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -1310,6 +1367,7 @@ gst_symbl_sink_finalize (GObject * object)
   GstSymblSink *self = GST_SYMBL_SINK (object);
 
   g_free (self->missing);
+  g_free (self->profile);
   g_free (self->pads_error);
   g_clear_error (&self->encoder_error);
   symbl_settings_clear (&self->settings);
@@ -1434,6 +1492,26 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
           "audio only)", 0,
           LONG_SEGMENT_SECONDS, 0, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  /**
+   * GstSymblSink:encoding-profile:
+   *
+   * An encoding profile, serialized as encodebin's profile property takes
+   * it, such as `application/ogg:audio/x-opus` or
+   * `video/quicktime,variant=iso:openh264enc:audio/mpeg,mpegversion=4`:
+   * another encoder (a hardware H.264 one, say) or other settings. When
+   * set, it wins over #GstSymblSink:format and
+   * #GstSymblSink:video-bitrate. What it makes must be a format Symbl
+   * takes (MP4 with video), or going to READY fails; not with
+   * #GstSymblSink:segment-duration.
+   *
+   * Since: 0.1
+   */
+  g_object_class_install_property (gobject_class, PROP_ENCODING_PROFILE,
+      g_param_spec_string ("encoding-profile", "Encoding profile",
+          "Encoding profile as encodebin takes it, e.g. "
+          "application/ogg:audio/x-opus; wins over format and video-bitrate "
+          "(NULL: format decides)", NULL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
   symbl_settings_install_properties (gobject_class, PROP_SETTINGS_FIRST);
 
   /* sink_%u first: gst-launch-1.0 links to the first template that fits,

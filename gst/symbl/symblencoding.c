@@ -3,7 +3,11 @@
 
 #include "symblencoding.h"
 
+#include <string.h>
 #include <gst/audio/audio.h>
+#include <gst/pbutils/missing-plugins.h>
+
+#include "symblmedia.h"
 
 /* Speech needs little: these keep uploads small and encoding cheap. */
 #define MP3_BITRATE_KBPS 32
@@ -12,6 +16,12 @@
 /* In frames: 2 s at 30 fps, so that fragments start close to a keyframe. */
 #define VIDEO_KEYFRAME_INTERVAL 60
 #define MP4_FRAGMENT_MS 1000
+#define PROFILE_PROPERTY "encoding-profile"
+/* What Symbl takes, for the errors of encoding-profile (SYMBL_MEDIA_CAPS). */
+#define SYMBL_TAKES "WAV (audio/x-wav), MP3 (audio/mpeg,mpegversion=1," \
+    "layer=3), AAC in ADTS, FLAC (audio/x-flac), Ogg (application/ogg), " \
+    "M4A (audio/x-m4a), AMR, AC3, AIFF, WMA (video/x-ms-asf) and MP4 " \
+    "(video/quicktime,variant=iso), the only one with video"
 /* Below this, a jump in time is jitter, not a gap (see configure_gap_filler). */
 #define GAP_TOLERANCE (30 * GST_MSECOND)
 
@@ -234,6 +244,23 @@ keep_every_sample (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* Two converters and a capsfilter of @caps (and @format, if given),
+ * exposed as @pad_name: returns the capsfilter. */
+static GstElement *
+add_converted_input (Builder * b, const gchar * const *factories,
+    GstCaps * caps, const gchar * format, const gchar * pad_name)
+{
+  GstElement *elements[3];
+
+  if (format)
+    gst_caps_set_simple (caps, "format", G_TYPE_STRING, format, NULL);
+  if (!chain (b, factories, elements))
+    return NULL;
+  g_object_set (elements[2], "caps", caps, NULL);
+  expose (b, elements[0], "sink", pad_name);
+  return elements[2];
+}
+
 /* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
  * returns the capsfilter, whose src pad gives the speech. */
 static GstElement *
@@ -245,15 +272,8 @@ add_speech_input (Builder * b, const gchar * pad_name,
   };
   g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
       "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
-  GstElement *elements[3];
 
-  if (sample_format)
-    gst_caps_set_simple (caps, "format", G_TYPE_STRING, sample_format, NULL);
-  if (!chain (b, convert, elements))
-    return NULL;
-  g_object_set (elements[2], "caps", caps, NULL);
-  expose (b, elements[0], "sink", pad_name);
-  return elements[2];
+  return add_converted_input (b, convert, caps, sample_format, pad_name);
 }
 
 /* The speech of one speaker alone, gaps filled with silence: returns the
@@ -391,6 +411,20 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
   return TRUE;
 }
 
+/* videoconvert ! videoscale ! at most 720p (and @format, if given),
+ * exposed as "video": returns the capsfilter, whose src pad gives it. */
+static GstElement *
+add_video_input (Builder * b, const gchar * format)
+{
+  const gchar *video[] = { "videoconvert", "videoscale", "capsfilter", NULL };
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
+      "width", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_WIDTH,
+      "height", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_HEIGHT,
+      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
+
+  return add_converted_input (b, video, caps, format, "video");
+}
+
 /* Watchable but cheap: at most 720p, 8-bit 4:2:0 (which every H.264
  * decoder plays), x264's superfast preset without lookahead (a few MB of
  * memory per stream rather than a hundred). The frame rate stays as it
@@ -399,26 +433,15 @@ build_audio_only (Builder * b, SymblAudioFormat format, guint n_audio)
 static gboolean
 add_video (Builder * b, GstElement * mux, guint bitrate_kbps)
 {
-  const gchar *video[] = { "videoconvert", "videoscale", "capsfilter",
-    "x264enc", NULL
-  };
-  g_autoptr (GstCaps) caps = gst_caps_new_simple ("video/x-raw",
-      "format", G_TYPE_STRING, "I420",
-      "width", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_WIDTH,
-      "height", GST_TYPE_INT_RANGE, 1, SYMBL_VIDEO_MAX_HEIGHT,
-      "pixel-aspect-ratio", GST_TYPE_FRACTION, 1, 1, NULL);
-  GstElement *elements[4];
-  GstElement *x264;
+  GstElement *video = add_video_input (b, "I420");
+  GstElement *x264 = video ? make (b, "x264enc") : NULL;
 
-  if (!chain (b, video, elements) || !link_pair (b, elements[3], mux))
+  if (!x264 || !link_pair (b, video, x264) || !link_pair (b, x264, mux))
     return FALSE;
-  g_object_set (elements[2], "caps", caps, NULL);
-  x264 = elements[3];
   gst_util_set_object_arg (G_OBJECT (x264), "speed-preset", "superfast");
   gst_util_set_object_arg (G_OBJECT (x264), "tune", "zerolatency");
   g_object_set (x264, "bitrate", bitrate_kbps,
       "key-int-max", VIDEO_KEYFRAME_INTERVAL, NULL);
-  expose (b, elements[0], "sink", "video");
   return TRUE;
 }
 
@@ -444,6 +467,279 @@ build_mp4 (Builder * b, const SymblEncodingPlan * plan)
     return FALSE;
   g_object_set (aac, "bitrate", AAC_BITRATE_BPS, NULL);
   return link_pair (b, speech, aac);
+}
+
+/* encoding-profile: encodebin's serialized GstEncodingProfile, a list of
+ * parts split at unescaped colons, each "restriction->caps+preset|props"
+ * where caps may be an element's name (gst-plugins-base's
+ * encoding-profile.c). 1.22's parser fails alike for a typo and for an
+ * encoder that is not installed, with criticals for text that is no caps:
+ * each part is checked first, so that the error says which. */
+static gboolean
+profile_error (GError ** error, gboolean missing, const gchar * text,
+    const gchar * why)
+{
+  g_set_error (error, missing ? GST_CORE_ERROR : GST_RESOURCE_ERROR,
+      missing ? (gint) GST_CORE_ERROR_MISSING_PLUGIN :
+      (gint) GST_RESOURCE_ERROR_SETTINGS, PROFILE_PROPERTY " \"%s\": %s",
+      text, why);
+  return FALSE;
+}
+
+static GstCaps *
+profile_part_caps (const gchar * part)
+{
+  const gchar *arrow = strstr (part, "->");
+  g_autofree gchar *caps = g_strdup (arrow ? arrow + 2 : part);
+
+  caps[strcspn (caps, "+|")] = '\0';
+  return *caps ? gst_caps_from_string (caps) : NULL;
+}
+
+/* Whether an encoder or muxer that encodebin may use makes @caps. */
+static gboolean
+is_made (const GstCaps * caps)
+{
+  GList *all = gst_element_factory_list_get_elements
+      (GST_ELEMENT_FACTORY_TYPE_ENCODER | GST_ELEMENT_FACTORY_TYPE_MUXER,
+      GST_RANK_MARGINAL);
+  GList *makers = gst_element_factory_list_filter (all, caps, GST_PAD_SRC,
+      FALSE);
+  gboolean made = makers != NULL;
+
+  gst_plugin_feature_list_free (makers);
+  gst_plugin_feature_list_free (all);
+  return made;
+}
+
+static gboolean
+check_profile_part (const gchar * text, const gchar * part, gchar ** missing,
+    GError ** error)
+{
+  g_autoptr (GstCaps) caps = profile_part_caps (part);
+  g_autoptr (GstElementFactory) factory = NULL;
+  g_autofree gchar *why = NULL;
+  const gchar *name;
+
+  if (!caps || gst_caps_get_size (caps) != 1) {
+    why = g_strdup_printf ("\"%s\" is neither caps nor an element's name",
+        part);
+    return profile_error (error, FALSE, text, why);
+  }
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (strchr (name, '/')) {
+    /* Raw streams go to the muxer as they are: no encoder. */
+    if (g_str_has_suffix (name, "/x-raw") || is_made (caps))
+      return TRUE;
+    *missing = gst_caps_to_string (caps);
+    why = g_strdup_printf ("no installed encoder or muxer makes %s. Install "
+        "the GStreamer plugin that does (on Debian, most are in "
+        "gstreamer1.0-plugins-good, -bad, -ugly or gstreamer1.0-libav)",
+        *missing);
+    return profile_error (error, TRUE, text, why);
+  }
+  factory = gst_element_factory_find (name);
+  if (!factory) {
+    *missing = g_strdup (name);
+    why = g_strdup_printf ("the element %s is not installed", name);
+    return profile_error (error, TRUE, text, why);
+  }
+  if (gst_element_factory_list_is_type (factory,
+          GST_ELEMENT_FACTORY_TYPE_ENCODER | GST_ELEMENT_FACTORY_TYPE_MUXER))
+    return TRUE;
+  why = g_strdup_printf ("%s is neither an encoder nor a muxer", name);
+  return profile_error (error, FALSE, text, why);
+}
+
+static gboolean
+check_profile_parts (const gchar * text, gchar ** missing, GError ** error)
+{
+  g_auto (GStrv) parts = g_regex_split_simple ("(?<!\\\\)(?:\\\\\\\\)*:",
+      text, 0, 0);
+  guint i;
+
+  if (!parts || !parts[0])
+    return profile_error (error, FALSE, text, "empty");
+  for (i = 0; parts[i]; i++) {
+    g_autofree gchar *part = g_strcompress (parts[i]);
+
+    if (!check_profile_part (text, part, missing, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+/* What @profile's muxer (or lone encoder) makes: when it is named by its
+ * element, what that element's src pad can make. */
+static GstCaps *
+profile_output (GstEncodingProfile * profile)
+{
+  const gchar *name = gst_encoding_profile_get_preset_name (profile);
+  g_autoptr (GstElementFactory) factory = name ?
+      gst_element_factory_find (name) : NULL;
+  const GList *l;
+
+  for (l = factory ? gst_element_factory_get_static_pad_templates (factory) :
+      NULL; l; l = l->next) {
+    GstStaticPadTemplate *templ = l->data;
+
+    if (templ->direction == GST_PAD_SRC)
+      return gst_static_pad_template_get_caps (templ);
+  }
+  return gst_encoding_profile_get_format (profile);
+}
+
+/* @profile's first stream of @type (itself, with no container), or
+ * NULL. */
+static GstEncodingProfile *
+find_stream (GstEncodingProfile * profile, GType type)
+{
+  const GList *l;
+
+  if (!GST_IS_ENCODING_CONTAINER_PROFILE (profile))
+    return G_TYPE_CHECK_INSTANCE_TYPE (profile, type) ? profile : NULL;
+  for (l = gst_encoding_container_profile_get_profiles
+      (GST_ENCODING_CONTAINER_PROFILE (profile)); l; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+  return NULL;
+}
+
+/* Symbl takes what @profile makes: caps wholly within SYMBL_MEDIA_CAPS; a
+ * muxer named by its element, when it can make one of them; and MP4 only
+ * for video. */
+static gboolean
+check_profile_output (const gchar * text, GstEncodingProfile * profile,
+    GError ** error)
+{
+  g_autoptr (GstCaps) made = profile_output (profile);
+  g_autoptr (GstCaps) taken = gst_caps_from_string (SYMBL_MEDIA_CAPS);
+  g_autoptr (GstCaps) mp4 = gst_caps_from_string ("video/quicktime, "
+      "variant = (string) iso");
+  GstEncodingProfile *video = find_stream (profile,
+      GST_TYPE_ENCODING_VIDEO_PROFILE);
+  gboolean named = gst_encoding_profile_get_preset_name (profile) != NULL;
+  g_autofree gchar *made_text = gst_caps_to_string (made);
+  g_autofree gchar *why = NULL;
+
+  if (video && !(named ? gst_caps_can_intersect (made, mp4) :
+          gst_caps_is_subset (made, mp4)))
+    why = g_strdup_printf ("with video it must make MP4 "
+        "(video/quicktime,variant=iso), the only video Symbl takes, not %s",
+        made_text);
+  else if (!(named ? gst_caps_can_intersect (made, taken) :
+          gst_caps_is_subset (made, taken)))
+    why = g_strdup_printf ("Symbl does not take %s. It takes " SYMBL_TAKES,
+        made_text);
+  return !why || profile_error (error, FALSE, text, why);
+}
+
+GstEncodingProfile *
+symbl_encoding_profile_parse (const gchar * text, gchar ** missing,
+    GError ** error)
+{
+  GValue value = G_VALUE_INIT;
+  GstEncodingProfile *profile = NULL;
+
+  if (!check_profile_parts (text, missing, error))
+    return NULL;
+  g_value_init (&value, GST_TYPE_ENCODING_PROFILE);
+  if (gst_value_deserialize (&value, text))
+    profile = g_value_dup_object (&value);
+  g_value_unset (&value);
+  if (!profile)
+    profile_error (error, FALSE, text, "not an "
+        "encoding profile, such as application/ogg:audio/x-opus or "
+        "video/quicktime,variant=iso:video/x-h264:audio/mpeg,mpegversion=4");
+  else if (!check_profile_output (text, profile, error))
+    g_clear_object (&profile);
+  return profile;
+}
+
+GstMessage *
+symbl_encoding_missing_message (GstElement * element, const gchar * missing)
+{
+  g_autoptr (GstCaps) caps = NULL;
+
+  /* Media types have a slash, element names never. */
+  if (!strchr (missing, '/'))
+    return gst_missing_element_message_new (element, missing);
+  caps = gst_caps_from_string (missing);
+  return gst_missing_encoder_message_new (element, caps);
+}
+
+/* Links @from to encodebin's pad for a stream of @type: its own for a
+ * profile without a container, else a new request pad, which it does not
+ * give when the profile has no stream of @type, or when no encoder it may
+ * use (of rank marginal and up) makes that stream. */
+static gboolean
+link_to_profile (Builder * b, GstElement * from, GstElement * encodebin,
+    GType type, const SymblEncodingPlan * plan, GstEncodingProfile * profile)
+{
+  const gchar *kind = type == GST_TYPE_ENCODING_VIDEO_PROFILE ? "video" :
+      "audio";
+  g_autofree gchar *own = g_strdup_printf ("%s_0", kind);
+  g_autofree gchar *templ = g_strdup_printf ("%s_%%u", kind);
+  g_autoptr (GstPad) src = gst_element_get_static_pad (from, "src");
+  g_autoptr (GstPad) sink = gst_element_get_static_pad (encodebin, own);
+  GstEncodingProfile *stream = find_stream (profile, type);
+  g_autoptr (GstCaps) format = NULL;
+  const gchar *named;
+
+  if (!sink)
+    sink = gst_element_request_pad_simple (encodebin, templ);
+  if (sink && gst_pad_link (src, sink) == GST_PAD_LINK_OK)
+    return TRUE;
+  if (sink) {
+    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "Could not link the %s to encodebin", kind);
+    return FALSE;
+  }
+  if (!stream) {
+    g_set_error (b->error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+        PROFILE_PROPERTY " \"%s\" has no %s stream, and the recording has %s",
+        plan->profile, kind, kind);
+    return FALSE;
+  }
+  format = gst_encoding_profile_get_format (stream);
+  named = gst_encoding_profile_get_preset_name (stream);
+  *b->missing = gst_caps_to_string (format);
+  g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      PROFILE_PROPERTY " \"%s\": encodebin found no encoder for %s%s%s%s: "
+      "it takes only installed encoders of rank marginal and up whose output "
+      "its muxer accepts", plan->profile, *b->missing, named ? " (" : "",
+      named ? named : "", named ? ")" : "");
+  return FALSE;
+}
+
+/* encodebin, as plan->profile says, after the same inputs as without it. */
+static gboolean
+build_with_profile (Builder * b, const SymblEncodingPlan * plan)
+{
+  g_autoptr (GstEncodingProfile) profile =
+      symbl_encoding_profile_parse (plan->profile, b->missing, b->error);
+  GstElement *encodebin = profile ? make (b, "encodebin") : NULL;
+  GstElement *video, *speech, *samples;
+
+  if (!encodebin)
+    return FALSE;
+  g_object_set (encodebin, "profile", profile, NULL);
+  expose (b, encodebin, "src", "src");
+  if (plan->video && (!(video = add_video_input (b, NULL))
+          || !link_to_profile (b, video, encodebin,
+              GST_TYPE_ENCODING_VIDEO_PROFILE, plan, profile)))
+    return FALSE;
+  if (!plan->n_audio)
+    return TRUE;
+  /* A capsfilter that lets all through: its sink pad is where the speech
+   * goes into the encoder, for SYMBL_ENCODING_AUDIO_ENCODER. */
+  if (!(speech = add_audio_inputs (b, plan->n_audio))
+      || !(samples = make (b, "capsfilter"))
+      || !link_pair (b, speech, samples))
+    return FALSE;
+  g_object_set_data (G_OBJECT (b->bin), SYMBL_ENCODING_AUDIO_ENCODER, samples);
+  return link_to_profile (b, samples, encodebin,
+      GST_TYPE_ENCODING_AUDIO_PROFILE, plan, profile);
 }
 
 void
@@ -512,6 +808,8 @@ symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
   g_return_val_if_fail (!plan->video || plan->n_audio <= 1, NULL);
 
   b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("encoder")));
+  if (plan->profile)
+    return finish (&b, build_with_profile (&b, plan));
   return finish (&b, plan->video ? build_mp4 (&b, plan) :
       build_audio_only (&b, plan->audio_format, plan->n_audio));
 }

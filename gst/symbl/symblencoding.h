@@ -8,10 +8,13 @@
  * channels for a two-party call). With a video pad, both go into a
  * fragmented MP4 (H.264 and AAC): Symbl's video endpoint takes MP4 only,
  * and fragments keep the muxer's memory flat however long the meeting.
+ * An encoding profile (symblsink's encoding-profile) replaces both with
+ * encodebin.
  */
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/pbutils/encoding-profile.h>
 
 G_BEGIN_DECLS
 
@@ -44,12 +47,15 @@ typedef struct
   gboolean video;               /* a sink pad "video": MP4 */
   SymblAudioFormat audio_format;        /* without video */
   guint video_bitrate_kbps;
+  /* symblsink's encoding-profile, or NULL. When set, encodebin encodes as
+   * it says, and audio_format and video_bitrate_kbps are not used. */
+  const gchar *profile;
 } SymblEncodingPlan;
 
 /* A bin with the sink pads the plan asks for and a src pad "src" (the
  * encoded recording). When an element is not installed, returns NULL with
- * *missing set to its factory name and an error that names the Debian
- * package to install. */
+ * *missing set to its factory name (or, with a profile, to the caps that
+ * no installed encoder makes) and an error that says what to install. */
 GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
     gchar ** missing, GError ** error);
 
@@ -67,6 +73,17 @@ const gchar *symbl_audio_format_container (SymblAudioFormat format);
 /* The most an hour of one speaker takes in @format, in bytes
  * (docs/media-server.md measures them). */
 guint64 symbl_audio_format_bytes_per_hour (SymblAudioFormat format);
+
+/* Parses @text, an encoding profile serialized as encodebin takes it, and
+ * checks that Symbl takes what it makes. Otherwise NULL, with an error
+ * that names the encoding-profile property, and *missing set as for
+ * symbl_encoding_new when an encoder or muxer is not installed. */
+GstEncodingProfile *symbl_encoding_profile_parse (const gchar * text,
+    gchar ** missing, GError ** error);
+
+/* The missing-plugin message for what symbl_encoding_new set *missing to. */
+GstMessage *symbl_encoding_missing_message (GstElement * element,
+    const gchar * missing);
 
 /* Tells the encoder (or inputs) whether its inputs are live, before data
  * flows. */

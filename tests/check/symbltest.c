@@ -112,6 +112,18 @@ symbl_test_sink_props (SymblTest * t)
 }
 
 GList *
+symbl_test_record (SymblTest * t, const gchar * sources, const gchar * extra)
+{
+  g_autofree gchar *props = symbl_test_sink_props (t);
+  GstElement *pipeline = symbl_test_pipeline ("symblsink name=s %s %s %s",
+      props, extra, sources);
+  GList *messages = symbl_test_run (pipeline, 60);
+
+  gst_object_unref (pipeline);
+  return messages;
+}
+
+GList *
 symbl_test_run (GstElement * pipeline, guint timeout_s)
 {
   return symbl_test_run_with (pipeline, timeout_s, 0);

@@ -32,8 +32,20 @@ void symbl_test_add_fixture (TCase * tc, SymblTest * t);
 /* gst_parse_launch with printf-style formatting; fails the test on error. */
 GstElement *symbl_test_pipeline (const gchar * format, ...) G_GNUC_PRINTF (1, 2);
 
+/* Three seconds of 320x240 test video at 30 fps and of 16 kHz audio,
+ * into a symblsink named s. */
+#define SYMBL_TEST_VIDEO_3S "videotestsrc num-buffers=90 ! " \
+    "video/x-raw,width=320,height=240,framerate=30/1 ! s.video "
+#define SYMBL_TEST_AUDIO_3S "audiotestsrc samplesperbuffer=1600 " \
+    "num-buffers=30 ! audio/x-raw,rate=16000,channels=1 ! s. "
+
 /* The properties every test sets: api-url, access-token, spool-dir. */
 gchar *symbl_test_sink_props (SymblTest * t);
+
+/* Runs @sources into a symblsink named s with the properties every test
+ * sets and @extra, as symbl_test_run does (60 s at most). */
+GList *symbl_test_record (SymblTest * t, const gchar * sources,
+    const gchar * extra);
 
 /* Runs @pipeline to EOS or an error (or until @timeout_s) and returns the
  * messages a user watches, in bus order: EOS, ERROR, WARNING and element

@@ -9,23 +9,13 @@
 
 static SymblTest t;
 
-/* Three seconds of 320x240 test video at 30 fps and of 16 kHz audio,
- * into a symblsink named s. */
-#define VIDEO_3S "videotestsrc num-buffers=90 ! " \
-    "video/x-raw,width=320,height=240,framerate=30/1 ! s.video "
-#define AUDIO_3S "audiotestsrc samplesperbuffer=1600 num-buffers=30 ! " \
-    "audio/x-raw,rate=16000,channels=1 ! s. "
+#define VIDEO_3S SYMBL_TEST_VIDEO_3S
+#define AUDIO_3S SYMBL_TEST_AUDIO_3S
 
 static GList *
 record (const gchar * sources, const gchar * extra)
 {
-  g_autofree gchar *props = symbl_test_sink_props (&t);
-  GstElement *pipeline = symbl_test_pipeline ("symblsink name=s %s %s %s",
-      props, extra, sources);
-  GList *messages = symbl_test_run (pipeline, 60);
-
-  gst_object_unref (pipeline);
-  return messages;
+  return symbl_test_record (&t, sources, extra);
 }
 
 static SymblRecordedRequest *
