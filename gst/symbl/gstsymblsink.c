@@ -1053,8 +1053,9 @@ end_recording (GstSymblSink * self)
 
 /* NULL -> READY: audio goes to segments that symblsink uploads itself
  * (one only, without segment-duration, unless it passes 3 h 55 min), with
- * the settings checked now, before anything is recorded; a video pad, one
- * upload at EOS through the upload sink. */
+ * the settings checked now, before anything is recorded; a video pad, or
+ * an encoding-profile (whose encoders make one file), one upload at EOS
+ * through the upload sink. */
 static gboolean
 prepare_uploads (GstSymblSink * self)
 {
@@ -1064,7 +1065,7 @@ prepare_uploads (GstSymblSink * self)
 
   g_mutex_lock (&self->lock);
   self->segmenting = self->segment_duration > 0
-      || count_inputs (self, INPUT_VIDEO) == 0;
+      || (count_inputs (self, INPUT_VIDEO) == 0 && !self->profile);
   g_mutex_unlock (&self->lock);
   if (!self->segmenting) {
     g_object_set (self->upload, "async", TRUE, NULL);
@@ -1502,7 +1503,9 @@ gst_symbl_sink_class_init (GstSymblSinkClass * klass)
    * set, it wins over #GstSymblSink:format and
    * #GstSymblSink:video-bitrate. What it makes must be a format Symbl
    * takes (MP4 with video), or going to READY fails; not with
-   * #GstSymblSink:segment-duration.
+   * #GstSymblSink:segment-duration. The recording is then one file, never
+   * cut: Symbl refuses it past 4 hours (it is kept, and the error says
+   * where).
    *
    * Since: 0.1
    */
