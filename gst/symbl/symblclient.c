@@ -2,6 +2,8 @@
  * Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org> */
 
 #include "symblclient.h"
+
+#include "symblbodystream.h"
 #include "symbljson.h"
 #include "symblvalues.h"
 
@@ -463,21 +465,6 @@ symbl_client_parse_job_reply (const gchar * data, gsize length,
   return TRUE;
 }
 
-typedef struct
-{
-  SymblProgressFunc func;
-  gpointer data;
-  guint64 sent;
-  guint64 total;
-} Progress;
-
-static void
-on_wrote_body_data (SoupMessage * msg, guint chunk_size, Progress * progress)
-{
-  progress->sent += chunk_size;
-  progress->func (progress->sent, progress->total, progress->data);
-}
-
 static gboolean
 on_accept_certificate (SoupMessage * msg, GTlsCertificate * certificate,
     GTlsCertificateFlags errors, gpointer user_data)
@@ -835,20 +822,24 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
     SymblResponse * response, GCancellable * cancellable, GError ** error)
 {
   g_autoptr (GFile) file = g_file_new_for_path (submission->file);
-  g_autoptr (GFileInputStream) body = NULL;
+  g_autoptr (GFileInputStream) file_stream = NULL;
+  g_autoptr (GInputStream) body = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) reply = NULL;
   g_autofree gchar *endpoint = symbl_client_describe (client, submission);
   g_autofree gchar *url = NULL;
-  Progress progress = { progress_func, progress_data, 0, submission->size };
   UploadWatch watch = { 0, };
   const gchar *data;
   gsize length;
 
   symbl_response_clear (response);
-  body = g_file_read (file, cancellable, error);
-  if (!body)
+  file_stream = g_file_read (file, cancellable, error);
+  if (!file_stream)
     return FALSE;
+  /* Progress as libsoup takes the body: the last bytes are told of before
+   * they are written (symblbodystream.h). */
+  body = symbl_body_stream_new (G_INPUT_STREAM (file_stream),
+      submission->size, progress_func, progress_data);
 
   if (submission->query && *submission->query)
     url = g_strconcat (endpoint, "?", submission->query, NULL);
@@ -866,10 +857,7 @@ symbl_client_submit (SymblClient * client, const SymblSubmission * submission,
    * send the header empty. */
   soup_message_set_request_body (msg, submission->content_type
       && *submission->content_type ? submission->content_type : NULL,
-      G_INPUT_STREAM (body), submission->size);
-  if (progress_func)
-    g_signal_connect (msg, "wrote-body-data", G_CALLBACK (on_wrote_body_data),
-        &progress);
+      body, submission->size);
   upload_watch_init (&watch, cancellable, client->timeout_s);
   g_signal_connect (msg, "network-event", G_CALLBACK (on_network_event),
       &watch);

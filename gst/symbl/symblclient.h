@@ -83,7 +83,9 @@ typedef struct
 
 void symbl_job_ids_clear (SymblJobIds * ids);
 
-/* Called from the sending thread as the body goes out. */
+/* Called from the sending thread as the body goes out: @sent counts the
+ * bytes taken to be written, so @sent == @total comes just before the
+ * last of them are (symblbodystream.h). */
 typedef void (*SymblProgressFunc) (guint64 sent, guint64 total,
     gpointer user_data);
 

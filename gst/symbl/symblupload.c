@@ -342,9 +342,11 @@ typedef struct
   SymblJobIds *ids;
 } SubmitCall;
 
-/* The last byte went out: from now on Symbl may have a job for it. The
- * manifest says so before any reply can come, so that a crash while
- * waiting for the reply never leads to a second job. */
+/* The last bytes are going out: from now on Symbl may have a job for it.
+ * The manifest says so before the server can have them all, so that a
+ * crash while they go or while waiting for the reply never leads to a
+ * second job (at worst, a recording whose end did not go is left for
+ * symbl-outbox send --resend-unanswered). */
 static void
 on_body_progress (guint64 sent, guint64 total, gpointer user_data)
 {

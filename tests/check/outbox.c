@@ -98,16 +98,18 @@ time_is_up (void)
 
 /* gst-launch-1.0 recording live audio into symblsink, killed with SIGKILL
  * after @ms milliseconds (stretched for slow runs); returns how long it
- * ran, in ns. */
+ * ran, in ns, from before it started to after it died: no more can have
+ * been recorded. */
 static GstClockTime
 record_and_kill (const gchar * sink, guint ms)
 {
   g_autofree gchar *line = g_strdup_printf ("audiotestsrc is-live=true "
       "samplesperbuffer=160 ! audio/x-raw,rate=16000,channels=1 ! %s", sink);
+  gint64 start = g_get_monotonic_time ();
 
-  kill_at = g_get_monotonic_time () + symbl_test_us (ms * 1000);
+  kill_at = start + symbl_test_us (ms * 1000);
   launch_and_kill (line, time_is_up);
-  return symbl_test_us (ms * 1000) * GST_USECOND;
+  return (g_get_monotonic_time () - start) * GST_USECOND;
 }
 
 /* The manifests in the spool directory, parsed. One that goes between
