@@ -38,12 +38,31 @@ struct _SymblUpload
   guint job_timeout_s;
 };
 
-static const gchar *
-setting_or_env (const gchar * value, const gchar * variable)
+/* *@value, else the environment's @variable, into *@value (NULL when
+ * empty). The variable is refused, as a property is by
+ * symbl_settings_check, if it holds a control character: it too ends up
+ * in a header or a URL. */
+static gboolean
+setting_or_env (const gchar ** value, const gchar * variable, GError ** error)
 {
-  if (!value)
-    value = g_getenv (variable);
-  return value && *value ? value : NULL;
+  gssize at;
+
+  if (!*value) {
+    *value = g_getenv (variable);
+    if (*value && (at = symbl_values_find_control (*value,
+                strlen (*value))) >= 0) {
+      g_autofree gchar *shown = symbl_values_describe_control ((*value)[at]);
+
+      g_set_error (error, SYMBL_UPLOAD_ERROR, SYMBL_UPLOAD_ERROR_SETTINGS,
+          "The %s environment variable contains a control character (%s) "
+          "at position %" G_GSSIZE_FORMAT ", which a request's header or "
+          "URL cannot carry", variable, shown, at);
+      return FALSE;
+    }
+  }
+  if (*value && !**value)
+    *value = NULL;
+  return TRUE;
 }
 
 /* The access-token property wins; then app credentials set as properties;
@@ -59,7 +78,8 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
   const gchar *app_id = settings->app_id, *app_secret = settings->app_secret;
 
   if (!token && !app_id && !app_secret) {
-    token = setting_or_env (NULL, "SYMBL_ACCESS_TOKEN");
+    if (!setting_or_env (&token, "SYMBL_ACCESS_TOKEN", error))
+      return NULL;
     origin = "SYMBL_ACCESS_TOKEN";
   }
   if (token) {
@@ -75,8 +95,9 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
     return symbl_token_source_new_fixed (token);
   }
 
-  app_id = setting_or_env (app_id, "SYMBL_APP_ID");
-  app_secret = setting_or_env (app_secret, "SYMBL_APP_SECRET");
+  if (!setting_or_env (&app_id, "SYMBL_APP_ID", error)
+      || !setting_or_env (&app_secret, "SYMBL_APP_SECRET", error))
+    return NULL;
   if (app_id && app_secret) {
     *app_id_used = g_strdup (app_id);
     g_checksum_update (account, (const guchar *) "app", 4);
@@ -100,10 +121,12 @@ resolve_tokens (const SymblSettings * settings, const gchar * api_url,
 }
 
 static const gchar *
-resolve_api_url (const SymblSettings * settings)
+resolve_api_url (const SymblSettings * settings, GError ** error)
 {
-  const gchar *url = setting_or_env (settings->api_url, "SYMBL_API_URL");
+  const gchar *url = settings->api_url;
 
+  if (!setting_or_env (&url, "SYMBL_API_URL", error))
+    return NULL;
   return url ? url : SYMBL_DEFAULT_API_URL;
 }
 
@@ -176,7 +199,7 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
     .ssl_ca_file = settings->ssl_ca_file,
     .proxy = settings->proxy,
   };
-  const gchar *api_url = resolve_api_url (settings);
+  const gchar *api_url = resolve_api_url (settings, error);
   SymblUpload *upload = g_new0 (SymblUpload, 1);
   g_autoptr (GChecksum) account = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree gchar *path = NULL;
@@ -193,7 +216,7 @@ symbl_upload_new (const SymblSettings * settings, GPtrArray * advice,
   upload->spool_dir = settings->spool_dir ? g_strdup (settings->spool_dir) :
       symbl_settings_default_spool_dir ();
 
-  if (!symbl_settings_check (settings, error)
+  if (!api_url || !symbl_settings_check (settings, error)
       || !(upload->tokens = resolve_tokens (settings, api_url,
               &upload->app_id, account, error))
       || !(upload->options = symbl_options_new (settings, advice, error))

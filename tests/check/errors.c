@@ -167,6 +167,39 @@ GST_START_TEST (test_control_character_in_a_secret_is_not_echoed)
 
 GST_END_TEST;
 
+/* What comes from the environment reaches headers and URLs too: refused
+ * the same way, naming the variable, never showing a secret. */
+GST_START_TEST (test_control_characters_in_the_environment_are_refused)
+{
+  g_autofree gchar *token_props = g_strdup_printf ("access-token=%s "
+      "spool-dir=%s", TEST_TOKEN, t.spool_dir);
+  g_autofree gchar *url_props = g_strdup_printf ("api-url=%s spool-dir=%s",
+      symbl_local_server_get_url (t.server), t.spool_dir);
+  g_autoptr (GError) error = NULL;
+  GstElement *pipeline;
+
+  g_setenv ("SYMBL_API_URL", "http://127.0.0.1:1/\r\nX-Injected: 1", TRUE);
+  expect_refused_at_ready (sine_pipeline (5, token_props),
+      GST_RESOURCE_ERROR_SETTINGS, "The SYMBL_API_URL environment variable "
+      "contains a control character", "(\\r) at position 19");
+  g_unsetenv ("SYMBL_API_URL");
+
+  g_setenv ("SYMBL_APP_ID", "app", TRUE);
+  g_setenv ("SYMBL_APP_SECRET", "s3cr3t\nX-Injected: 1", TRUE);
+  pipeline = sine_pipeline (5, url_props);
+  error = symbl_test_error_at_ready (pipeline);
+  g_unsetenv ("SYMBL_APP_ID");
+  g_unsetenv ("SYMBL_APP_SECRET");
+  fail_unless (strstr (error->message, "The SYMBL_APP_SECRET environment "
+          "variable contains a control character (\\n) at position 6")
+      != NULL, "%s", error->message);
+  fail_if (strstr (error->message, "s3cr3t"), "%s", error->message);
+  gst_object_unref (pipeline);
+  g_ptr_array_unref (symbl_test_requests (&t, 0));
+}
+
+GST_END_TEST;
+
 /* Runs a 0.5 s recording into a server that fails it as @fault says and
  * checks the error: its code, its text, its details, and the recording
  * left on disk. Returns the error's text. */
@@ -441,6 +474,7 @@ errors_suite (void)
   tcase_add_test (tc, test_plain_http_to_another_host_is_refused);
   tcase_add_test (tc, test_control_characters_are_refused_at_ready);
   tcase_add_test (tc, test_control_character_in_a_secret_is_not_echoed);
+  tcase_add_test (tc, test_control_characters_in_the_environment_are_refused);
   tcase_add_test (tc, test_401_is_not_authorized_with_the_api_message);
   tcase_add_test (tc, test_403_is_not_authorized);
   tcase_add_test (tc, test_server_error_keeps_the_recording);
