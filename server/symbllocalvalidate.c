@@ -23,9 +23,7 @@ static const gchar *const audio_content_types[] = {
 };
 
 static const gchar *const language_codes[] = {
-  "en-US", "en-GB", "en-AU", "en-IE", "en-IN", "en-ZA", "ru-RU", "fr-CA",
-  "fr-FR", "de-DE", "it-IT", "nl-NL", "ja-JP", "es-US", "es-ES", "ar-SA",
-  "hi-IN", "pt-BR", "pt-PT", "fa-IR", NULL
+  SYMBL_API_LANGUAGE_CODES, NULL
 };
 
 gchar *
@@ -127,13 +125,6 @@ check_confidence_threshold (const gchar * name, const gchar * value,
   return g_strdup_printf ("%s must be a number from 0.5 to 1.0", name);
 }
 
-/* RFC 5646's langtag, letters in any case (BCP-47 tags are
- * case-insensitive); the grandfathered tags aside. */
-#define LANGUAGE_TAG_PATTERN \
-    "^([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8})(-[a-z]{4})?" \
-    "(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*" \
-    "(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?$"
-
 static gboolean
 is_documented_language (const gchar * value)
 {
@@ -152,7 +143,7 @@ check_language_code (const gchar * name, const gchar * value, GPtrArray * notes)
 {
   if (is_documented_language (value))
     return NULL;
-  if (g_regex_match_simple (LANGUAGE_TAG_PATTERN, value, G_REGEX_CASELESS, 0)) {
+  if (g_regex_match_simple (SYMBL_API_LANGUAGE_TAG_PATTERN, value, G_REGEX_CASELESS, 0)) {
     g_ptr_array_add (notes, g_strdup_printf ("%s \"%s\" is not on the "
             "documented list; taken as a BCP-47 tag", name, value));
     return NULL;

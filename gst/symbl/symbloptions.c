@@ -27,9 +27,7 @@ symbl_options_error_quark (void)
 }
 
 const gchar *const symbl_language_codes[] = {
-  "en-US", "en-GB", "en-AU", "en-IE", "en-IN", "en-ZA", "ru-RU", "fr-CA",
-  "fr-FR", "de-DE", "it-IT", "nl-NL", "ja-JP", "es-US", "es-ES", "ar-SA",
-  "hi-IN", "pt-BR", "pt-PT", "fa-IR", NULL
+  SYMBL_API_LANGUAGE_CODES, NULL
 };
 
 typedef struct
@@ -227,13 +225,6 @@ is_http_url (const gchar * text)
       || g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0);
 }
 
-/* RFC 5646 language tags (without the grandfathered ones): language
- * (with extlangs), script, region, variants, extensions, private use. */
-#define LANGUAGE_TAG_PATTERN \
-    "^([a-z]{2,3}(-[a-z]{3}){0,3}|[a-z]{4,8})(-[a-z]{4})?" \
-    "(-([a-z]{2}|[0-9]{3}))?(-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*" \
-    "(-[0-9a-wyz](-[a-z0-9]{2,8})+)*(-x(-[a-z0-9]{1,8})+)?$"
-
 /* BCP-47's conventional case: the language lower, a script title, a
  * region upper (en-us -> en-US, zh-hant-tw -> zh-Hant-TW). */
 static gchar *
@@ -266,7 +257,7 @@ add_language_code (SymblOptions * options, const gchar * code,
 {
   g_autofree gchar *usual = NULL;
 
-  if (!g_regex_match_simple (LANGUAGE_TAG_PATTERN, code, G_REGEX_CASELESS, 0))
+  if (!g_regex_match_simple (SYMBL_API_LANGUAGE_TAG_PATTERN, code, G_REGEX_CASELESS, 0))
     return invalid (error, "language-code \"%s\" is not a BCP-47 language "
         "tag, such as en-US", code);
   usual = language_tag_in_usual_case (code);
