@@ -165,29 +165,47 @@ push_speech_with_gaps (GstAppSrc * src, guint seconds, const gdouble * gaps)
   gst_app_src_end_of_stream (src);
 }
 
+/* Speech that the test pushes (into *@src) to symblsink, cut every 10 s. */
+static GstElement *
+pushed_into_segments (GstElement ** src)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("appsrc name=src format=time "
+      "caps=audio/x-raw,format=S16LE,rate=16000,channels=1,"
+      "layout=interleaved ! symblsink segment-duration=10 %s", props);
+
+  *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  return pipeline;
+}
+
+/* The stream must end without an error; then @pipeline stops. */
+static void
+expect_eos (GstElement * pipeline)
+{
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+
+  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
+  gst_message_unref (msg);
+  gst_object_unref (bus);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+}
+
 /* Speech with one pause near each target: every cut lands in a pause,
  * not on the target in the middle of a word. */
 GST_START_TEST (test_cuts_fall_in_the_pauses)
 {
   const gdouble gaps[] = { 8.5, 8.8, 21.0, 21.4, -1 };
-  g_autofree gchar *props = symbl_test_sink_props (&t);
-  GstElement *pipeline = symbl_test_pipeline ("appsrc name=src format=time "
-      "caps=audio/x-raw,format=S16LE,rate=16000,channels=1,"
-      "layout=interleaved ! symblsink segment-duration=10 %s", props);
-  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  GstBus *bus = gst_element_get_bus (pipeline);
+  GstElement *src;
+  GstElement *pipeline = pushed_into_segments (&src);
   g_autoptr (GPtrArray) requests = NULL;
-  GstMessage *msg;
   gdouble cut = 0;
   guint i;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   push_speech_with_gaps (GST_APP_SRC (src), 30, gaps);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  expect_eos (pipeline);
 
   requests = uploads ();
   fail_unless_equals_int (requests->len, 3);
@@ -200,7 +218,6 @@ GST_START_TEST (test_cuts_fall_in_the_pauses)
         gaps[2 * i], gaps[2 * i + 1]);
   }
 
-  gst_object_unref (bus);
   gst_object_unref (src);
   gst_object_unref (pipeline);
 }
@@ -474,14 +491,9 @@ GST_END_TEST;
  * hung 7 times in 12 before, 0 in 60 since. */
 GST_START_TEST (test_segments_preroll_as_any_sink)
 {
-  g_autofree gchar *props = symbl_test_sink_props (&t);
-  GstElement *pipeline = symbl_test_pipeline ("appsrc name=src format=time "
-      "caps=audio/x-raw,format=S16LE,rate=16000,channels=1,"
-      "layout=interleaved ! symblsink segment-duration=10 %s", props);
-  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
-  GstBus *bus = gst_element_get_bus (pipeline);
+  GstElement *src;
+  GstElement *pipeline = pushed_into_segments (&src);
   g_autoptr (GPtrArray) requests = NULL;
-  GstMessage *msg;
   GstState state;
 
   fail_unless_equals_int (gst_element_set_state (pipeline, GST_STATE_PAUSED),
@@ -495,15 +507,10 @@ GST_START_TEST (test_segments_preroll_as_any_sink)
 
   gst_app_src_end_of_stream (GST_APP_SRC (src));
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  msg = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (msg && GST_MESSAGE_TYPE (msg) == GST_MESSAGE_EOS);
-  gst_message_unref (msg);
-  gst_element_set_state (pipeline, GST_STATE_NULL);
+  expect_eos (pipeline);
   requests = uploads ();
   fail_unless_equals_int (requests->len, 1);
 
-  gst_object_unref (bus);
   gst_object_unref (src);
   gst_object_unref (pipeline);
 }
