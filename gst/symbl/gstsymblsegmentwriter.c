@@ -145,6 +145,11 @@ static void
 drop_segment (GstSymblSegmentWriter * self)
 {
   gst_element_unlink (self->segmenter, self->encoder);
+  /* The bin may be setting its children's states right now (the pipeline
+   * going to PLAYING as the first cut comes), and would then play them
+   * again once stopped: locked, it leaves them alone. */
+  gst_element_set_locked_state (self->encoder, TRUE);
+  gst_element_set_locked_state (self->filesink, TRUE);
   gst_element_set_state (self->encoder, GST_STATE_NULL);
   gst_element_set_state (self->filesink, GST_STATE_NULL);
   gst_bin_remove_many (GST_BIN (self), self->encoder, self->filesink, NULL);
