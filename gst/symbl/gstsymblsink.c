@@ -373,15 +373,17 @@ watch_encoded_samples (GstSymblSink * self, GstElement * encoder)
 }
 
 /* A sink_%u pad carries video, which cannot be cut: one upload at EOS
- * through the upload sink, which refuses it past 4 hours. Added while the
- * pipeline may be playing already, the upload sink must not ask it to
+ * through the upload sink, which refuses it past 4 hours. It prerolls
+ * when symblsink is still on its way to PAUSED (see start_preroll); added
+ * while the pipeline may be playing already, it must not ask it to
  * preroll again. Lock held. */
 static void
 record_in_one_upload (GstSymblSink * self)
 {
   GST_INFO_OBJECT (self, "video: one upload at the end, not cut");
   self->segmenting = FALSE;
-  g_object_set (self->upload, "async", FALSE, NULL);
+  g_object_set (self->upload, "async", GST_STATE (self) < GST_STATE_PAUSED,
+      NULL);
   gst_bin_add (GST_BIN (self), self->upload);
   gst_element_sync_state_with_parent (self->upload);
 }
