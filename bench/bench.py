@@ -775,32 +775,17 @@ def main():
         # A child of in_namespace(): in a namespace of our own, whose
         # loopback is ours to bring up and shape.
         subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-        bench = Bench(args)
-        try:
-            bench.start_server()
-            print(json.dumps(getattr(bench, args.netns)()))
-        except Broken as error:
-            log("bench: BROKEN: %s" % error)
-            return 1
-        finally:
-            bench.stop()
-        return 0
 
-    bench = Bench(args)
-    if args.only:
-        try:
-            bench.results["uplink"] = bench.in_namespace("uplink")
-            bench.save()
-            print("\n".join(bench.uplink_table()))
-        except Broken as error:
-            log("bench: BROKEN: %s" % error)
-            return 1
-        finally:
-            bench.stop()
-        return 0
-    # Stopped: still stop the server and remove the work directory.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    try:
+    def child(bench):
+        bench.start_server()
+        print(json.dumps(getattr(bench, args.netns)()))
+
+    def only(bench):
+        bench.results["uplink"] = bench.in_namespace("uplink")
+        bench.save()
+        print("\n".join(bench.uplink_table()))
+
+    def everything(bench):
         bench.start_server()
         bench.recordings()
         bench.results["link"] = bench.in_namespace("linked") or \
@@ -809,13 +794,18 @@ def main():
         bench.results["uplink"] = bench.in_namespace("uplink")
         bench.lives()
         bench.report()
+
+    bench = Bench(args)
+    # Stopped: still stop the server and remove the work directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        (child if args.netns else only if args.only else everything)(bench)
     except Broken as error:
         log("bench: BROKEN: %s" % error)
         return 1
     finally:
         bench.stop()
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
