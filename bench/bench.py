@@ -340,6 +340,13 @@ class Bench:
             why = "needs root"
         elif not all(shutil.which(t) for t in ("tc", "ip", "unshare")):
             why = "needs tc, ip and unshare"
+        elif subprocess.run(
+                ["unshare", "-n", "tc", "qdisc", "add", "dev", "lo", "root",
+                 "tbf", "rate", "1mbit", "burst", "32kb", "latency", "50ms"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL).returncode != 0:
+            # A container may refuse namespaces, or lack sch_tbf.
+            why = "cannot shape a network namespace's loopback here"
         else:
             why = None
         if why:
@@ -644,7 +651,7 @@ class Bench:
         seconds = UPLINK_SECONDS[self.smoke]
         if not runs:
             return ["7  EOS to ids over a 20/100 Mbit/s uplink: skipped "
-                    "(needs root, tc, ip and unshare)"]
+                    "(needs root, tc, ip, unshare and sch_tbf)"]
         lines = ["7  EOS to the ids over an uplink, %s meeting (%s), "
                  "medians: floor = bytes unsent at EOS / link rate" % (
                      "%d s" % seconds if self.smoke else "1 h",
