@@ -43,13 +43,35 @@ FORMATS = {
 # Recording lengths in seconds: full run, and --smoke.
 LENGTHS = {"1 min": (60, 2), "1 h": (3600, 10), "4 h": (14400, 20)}
 
-# 5 again, through a link of this rate: loopback shaped with tc's tbf.
+# 5 again, through a link of this rate: the loopback of a network namespace
+# of the bench's own (unshare -n), shaped with tc's tbf; the machine's
+# loopback is never touched.
 LINK_RATE = "10gbit"
 
 # 6: the 1 h recording cut into segments of this many seconds, reaching
 # symblsink this many times faster than real time (full run, --smoke).
 SEGMENT = (600, 2)
 SPEED = (120, 10)
+
+# 7: EOS to the ids over an uplink, in a namespace as 5: a meeting of this
+# many seconds (full run, --smoke) in every format, over links of these
+# rates, as one upload (0) and in segments of these lengths (s). Segmented
+# runs reach symblsink at these multiples of real time, chosen so that the
+# link keeps up while recording (WAV is 256 kbit/s: 60x is 15.4 Mbit/s)
+# and the encoder too (Opus encodes 1 h in about 42 s of one core); one
+# upload runs as fast as it can, its whole file being unsent at EOS anyway.
+# --smoke runs a tiny version, and skips it without root, tc or unshare.
+UPLINK_SECONDS = (3600, 20)
+UPLINK_RATES = (("20mbit", "100mbit"), ("20mbit",))
+UPLINK_SEGMENTS = ((0, 300, 900), (0, 5, 10))
+UPLINK_SPEED = ({"wav": 60, "flac": 100, "mp3": 120, "opus": 60},
+                {"wav": 10, "flac": 10, "mp3": 10, "opus": 10})
+# A burst of two 64 KB loopback packets, not megabytes that would send the
+# first 1.6 s of a 20 Mbit/s upload at once; a queue of 400 ms, in which
+# no packet was dropped on this machine (the table counts drops).
+UPLINK_BURST, UPLINK_LATENCY = "128kb", "400ms"
+# The interface whose sent bytes are the link's: the namespace's loopback.
+LINK_COUNTER = "lo"
 
 
 def log(*words):
@@ -155,7 +177,6 @@ class Bench:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
-        self.unshape_loopback()
         if getattr(self, "child", None):
             self.child.kill()
             self.child.wait()
@@ -293,50 +314,117 @@ class Bench:
                 for _ in range(1 if self.smoke else repeats):
                     self.record(label, LENGTHS[label][self.smoke], fmt)
 
-    # ---- 5 on a link: what loopback leaves out ----------------------------
+    # ---- 5 and 7 on a link: what loopback leaves out ---------------------
 
-    def shape_loopback(self):
-        """Limits loopback to LINK_RATE with tc's token bucket, as a network
-        interface would: True when it could (root, iproute2, sch_tbf, and
-        nothing shaping lo already)."""
-        if os.geteuid() != 0 or not shutil.which("tc"):
-            return False
-        shown = subprocess.run(["tc", "qdisc", "show", "dev", "lo"],
+    @staticmethod
+    def shape(rate, burst, latency):
+        """Limits this namespace's loopback to rate with tc's token bucket,
+        as a network interface would."""
+        subprocess.run(["tc", "qdisc", "replace", "dev", "lo", "root", "tbf",
+                        "rate", rate, "burst", burst, "latency", latency],
+                       check=True)
+
+    @staticmethod
+    def link_drops():
+        shown = subprocess.run(["tc", "-s", "qdisc", "show", "dev", "lo"],
                                capture_output=True, text=True).stdout
-        if shown and not shown.startswith("qdisc noqueue"):
-            return False
-        self.shaped = subprocess.run(
-            ["tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate",
-             LINK_RATE, "burst", "4mb", "latency", "50ms"],
-            capture_output=True).returncode == 0
-        return self.shaped
+        words = shown.replace(",", " ").split()
+        return int(words[words.index("dropped") + 1]) \
+            if "dropped" in words else 0
 
-    def unshape_loopback(self):
-        if getattr(self, "shaped", False):
-            subprocess.run(["tc", "qdisc", "del", "dev", "lo", "root"])
-            self.shaped = False
+    def in_namespace(self, row):
+        """Runs row (a method's name) in a bench of its own, in a network
+        namespace of its own (unshare -n) with its own local server: its
+        results, or None when this cannot be done here (logged)."""
+        if os.geteuid() != 0:
+            why = "needs root"
+        elif not all(shutil.which(t) for t in ("tc", "ip", "unshare")):
+            why = "needs tc, ip and unshare"
+        elif subprocess.run(
+                ["unshare", "-n", "tc", "qdisc", "add", "dev", "lo", "root",
+                 "tbf", "rate", "1mbit", "burst", "32kb", "latency", "50ms"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL).returncode != 0:
+            # A container may refuse namespaces, or lack sch_tbf.
+            why = "cannot shape a network namespace's loopback here"
+        else:
+            why = None
+        if why:
+            log("%s: skipped (%s)" % (row, why))
+            return None
+        child = subprocess.run(
+            ["unshare", "-n", sys.executable, os.path.abspath(__file__),
+             "--build", self.build, "--netns", row] +
+            (["--smoke"] if self.smoke else []), stdout=subprocess.PIPE,
+            text=True)
+        if child.returncode != 0:
+            raise Broken("the %s row failed in its network namespace" % row)
+        return json.loads(child.stdout)
 
     def linked(self):
         """Row 5's 1 h comparison again through a LINK_RATE link."""
-        runs = self.results.setdefault("link", {"a": [], "b": []})
-        if not self.shape_loopback():
-            log("link: skipped (needs root, tc and sch_tbf)")
-            return
-        try:
-            seconds = LENGTHS["1 h"][self.smoke]
-            path = self.audio(seconds)
-            for r in range(self.rounds):
-                log("round %d of %d: 1 h through a %s link"
-                    % (r + 1, self.rounds, LINK_RATE))
-                for side in ("ab" if r % 2 == 0 else "ba"):
-                    if side == "a":
-                        runs["a"].append(self.pipeline(
-                            "filesrc location=%s ! wavparse ! symblsink name=s "
-                            "format=wav spool-dir=%s" % (path, self.spool)))
-                    else:
-                        runs["b"].append(self.curl(path, "audio/wav"))
-        finally:
-            self.unshape_loopback()
+        self.shape(LINK_RATE, "4mb", "50ms")
+        runs = {"a": [], "b": []}
+        seconds = LENGTHS["1 h"][self.smoke]
+        path = self.audio(seconds)
+        for r in range(self.rounds):
+            log("round %d of %d: 1 h through a %s link"
+                % (r + 1, self.rounds, LINK_RATE))
+            for side in ("ab" if r % 2 == 0 else "ba"):
+                if side == "a":
+                    runs["a"].append(self.pipeline(
+                        "filesrc location=%s ! wavparse ! symblsink name=s "
+                        "format=wav spool-dir=%s" % (path, self.spool)))
+                else:
+                    runs["b"].append(self.curl(path, "audio/wav"))
+        return runs
+
+    def uplink(self):
+        """7: EOS to the ids against the physical floor, the bytes still
+        unsent at EOS over the link's rate, for every rate, format and
+        segment-duration."""
+        seconds = UPLINK_SECONDS[self.smoke]
+        path = self.audio(seconds)
+        os.environ["SYMBL_BENCH_LINK_BYTES"] = LINK_COUNTER
+        rounds = 1 if self.smoke else int(os.environ.get("UPLINK_ROUNDS",
+                                                         "1"))
+        runs = []
+        for rate in UPLINK_RATES[self.smoke]:
+            self.shape(rate, UPLINK_BURST, UPLINK_LATENCY)
+            bits = float(rate[:-len("mbit")]) * 1e6
+            for fmt in FORMATS:
+                for segment in UPLINK_SEGMENTS[self.smoke]:
+                    speed = UPLINK_SPEED[self.smoke][fmt] if segment else 0
+                    sink = ("filesrc location=%s ! wavparse ! symblsink "
+                            "name=s format=%s segment-duration=%d "
+                            "spool-dir=%s" % (path, fmt, segment,
+                                              self.spool)).split()
+                    for _ in range(rounds):
+                        drops = self.link_drops()
+                        r = self.timed(
+                            [self.harness] + (["pace", str(speed)] if speed
+                                              else ["run"]) + sink)
+                        if not r.get("job_id"):
+                            raise Broken("symblsink posted no job id")
+                        unsent = int(r["link_bytes_after_eos"])
+                        run = {"rate": rate, "format": fmt,
+                               "segment": segment, "speed": speed,
+                               "seconds": seconds,
+                               "eos_to_ids": float(r["eos_to_job_s"]),
+                               "unsent_bytes": unsent,
+                               "floor": unsent * 8 / bits,
+                               "jobs": int(r["jobs"]), "cpu": r["cpu"],
+                               "wall": r["wall"],
+                               "drops": self.link_drops() - drops}
+                        runs.append(run)
+                        log("  %-7s %-4s %-8s %.2f s to the ids, floor "
+                            "%.2f s (%.1f MB unsent), %d uploads, %.1f s "
+                            "CPU, %d drops" % (
+                                rate, fmt, "%d s" % segment if segment
+                                else "one", run["eos_to_ids"], run["floor"],
+                                unsent / 1e6, run["jobs"], run["cpu"],
+                                run["drops"]))
+        return runs
 
     # ---- 6: a long meeting uploaded while it happens ---------------------
 
@@ -557,6 +645,50 @@ class Bench:
                                    enumerate(zip(r, widths))).rstrip())
         return lines, sizes
 
+    def uplink_table(self):
+        """Row 7's lines: one per rate, format and segment-duration."""
+        runs = self.results.get("uplink")
+        seconds = UPLINK_SECONDS[self.smoke]
+        if not runs:
+            return ["7  EOS to ids over a 20/100 Mbit/s uplink: skipped "
+                    "(needs root, tc, ip, unshare and sch_tbf)"]
+        lines = ["7  EOS to the ids over an uplink, %s meeting (%s), "
+                 "medians: floor = bytes unsent at EOS / link rate" % (
+                     "%d s" % seconds if self.smoke else "1 h",
+                     "SMOKE" if self.smoke else "full"),
+                 "   %-7s %-4s %-6s %5s %4s %8s %8s %6s %8s %4s %6s %5s" % (
+                     "link", "fmt", "upload", "speed", "jobs", "to ids s",
+                     "floor s", "ratio", "target", "", "<= 5 s",
+                     "%core")]
+        keys = []
+        for run in runs:
+            key = (run["rate"], run["format"], run["segment"])
+            if key not in keys:
+                keys.append(key)
+        for key in keys:
+            same = [x for x in runs
+                    if (x["rate"], x["format"], x["segment"]) == key]
+            to_ids = median(x["eos_to_ids"] for x in same)
+            floor = median(x["floor"] for x in same)
+            r = ratio(to_ids, floor)
+            # CPU per stream: the whole run's, over the meeting's length,
+            # as a share of one core when it is recorded live.
+            core = median(x["cpu"] for x in same) / same[0]["seconds"]
+            lines.append(
+                "   %-7s %-4s %-6s %5s %4d %8.2f %8.2f %6.2f %8s %4s %6s "
+                "%5.2f" % (
+                    key[0], key[1], "%d s" % key[2] if key[2] else "one",
+                    "%dx" % same[0]["speed"] if same[0]["speed"] else "-",
+                    same[0]["jobs"], to_ids, floor, r, "<= 1.10",
+                    "PASS" if r <= 1.1 else "MISS",
+                    "yes" if to_ids <= 5 else "no", 100 * core))
+        drops = sum(x["drops"] for x in runs)
+        lines.append("   speed: multiple of real time the audio reached "
+                     "symblsink at (- as fast as it could); %%core: the "
+                     "run's CPU over the meeting's length; %d packets "
+                     "dropped by the links" % drops)
+        return lines
+
     def save(self):
         """Every measurement, for a closer look: bench-results.json."""
         path = os.path.join(self.build, "bench-results.json")
@@ -594,6 +726,7 @@ class Bench:
                                               for label in LENGTHS))
                                 if self.smoke else ""))
         print("\n".join(lines))
+        print("\n".join(self.uplink_table()))
         print("""
 baselines: 1 wavparse ! encoder ! filesink, then curl -X POST -T file (both
   to the ids); 2 wavparse ! wavenc ! filesink; 3 wavparse ! encoder !
@@ -640,25 +773,46 @@ def main():
                         help="a build directory of this project")
     parser.add_argument("--smoke", action="store_true",
                         help="seconds, not minutes: checks that it all runs")
+    parser.add_argument("--only", choices=("uplink",),
+                        help="run and print this row alone")
+    parser.add_argument("--netns", help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.netns:
+        # A child of in_namespace(): in a namespace of our own, whose
+        # loopback is ours to bring up and shape.
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+
+    def child(bench):
+        bench.start_server()
+        print(json.dumps(getattr(bench, args.netns)()))
+
+    def only(bench):
+        bench.results["uplink"] = bench.in_namespace("uplink")
+        bench.save()
+        print("\n".join(bench.uplink_table()))
+
+    def everything(bench):
+        bench.start_server()
+        bench.recordings()
+        bench.results["link"] = bench.in_namespace("linked") or \
+            {"a": [], "b": []}
+        bench.segmented()
+        bench.results["uplink"] = bench.in_namespace("uplink")
+        bench.lives()
+        bench.report()
 
     bench = Bench(args)
     # Stopped: still stop the server and remove the work directory.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
-        bench.start_server()
-        bench.recordings()
-        bench.linked()
-        bench.segmented()
-        bench.lives()
-        bench.report()
+        (child if args.netns else only if args.only else everything)(bench)
     except Broken as error:
         log("bench: BROKEN: %s" % error)
         return 1
     finally:
         bench.stop()
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,15 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The performance benchmark of docs/performance.md, in one command:
-#   bench/run.sh           every figure, about 45 minutes on 2 cores
+#   bench/run.sh           every figure, about 70 minutes on 2 cores
 #   bench/run.sh --smoke   the same code paths in under a minute (CI): fails
 #                          only if something broke, not on a missed target
+#   bench/run.sh --only uplink   row 7 alone, as root: about 20 minutes
 # Installs what is missing (apt-get, through sudo when not root), builds in
 # ./build-bench (or $BUILD_DIR), starts the local server and prints a table.
-# As root, one row shapes loopback into a 10 Gbit/s link with tc for its
-# duration; elsewhere that row is skipped.
-# ROUNDS (3), LIVE_SECONDS (60), LIVE_CPU_STREAMS (100), LATE_MS (200) and
-# BENCH_DATA (where the generated audio is kept) change what is measured.
+# As root, rows 5 (a 10 Gbit/s link) and 7 (20 and 100 Mbit/s uplinks) run
+# in a network namespace of their own (unshare -n) whose loopback tc shapes;
+# the machine's loopback is never touched. Without root, tc, ip, unshare
+# or a namespace to shape (a container may refuse one) they are skipped,
+# and say so; --smoke runs them tiny.
+# ROUNDS (3), UPLINK_ROUNDS (1), LIVE_SECONDS (60), LIVE_CPU_STREAMS (100),
+# LATE_MS (200) and BENCH_DATA (where the generated audio is kept) change
+# what is measured.
 set -eu
 cd "$(dirname "$0")/.."
 

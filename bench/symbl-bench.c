@@ -15,6 +15,12 @@
  *     The same, but the audio reaches s no faster than SPEED times real
  *     time, as from a live meeting sped up: what segment-duration is for.
  *
+ *   With SYMBL_BENCH_LINK_BYTES set to a network interface (lo, in a
+ *   network namespace of the bench's own), run and pace also print
+ *   link_bytes_after_eos: the bytes it sent, from /proc/net/dev (sysfs
+ *   shows the first namespace's), between EOS and the last symbl-job: the
+ *   bytes still unsent when the meeting ended.
+ *
  *   symbl-bench live N SECONDS LATE_MS SINK...
  *     N live recordings at once in this process, each its own pipeline:
  *       audiotestsrc is-live=true, 10 ms buffers, 16 kHz mono S16 ! SINK
@@ -98,6 +104,36 @@ busy_seconds_of_our_cpus (guint * n_cpus)
   return (gdouble) ticks / sysconf (_SC_CLK_TCK);
 }
 
+/* The bytes sent by the interface SYMBL_BENCH_LINK_BYTES names, or 0. */
+static guint64
+link_bytes (void)
+{
+  const gchar *name = g_getenv ("SYMBL_BENCH_LINK_BYTES");
+  g_autofree gchar *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint i;
+
+  if (!name || !g_file_get_contents ("/proc/net/dev", &text, NULL, NULL))
+    return 0;
+  lines = g_strsplit (text, "\n", -1);
+  for (i = 0; lines[i]; i++) {
+    g_auto (GStrv) sides = g_strsplit (lines[i], ":", 2);
+    guint64 field[9];
+
+    /* Received: bytes packets errs drop fifo frame compressed multicast;
+     * then sent: bytes. */
+    if (sides[0] && sides[1] && g_str_equal (g_strstrip (sides[0]), name)
+        && sscanf (sides[1], "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+            " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+            " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+            " %" G_GUINT64_FORMAT, &field[0], &field[1], &field[2],
+            &field[3], &field[4], &field[5], &field[6], &field[7],
+            &field[8]) == 9)
+      return field[8];
+  }
+  return 0;
+}
+
 static gdouble
 now_s (void)
 {
@@ -146,6 +182,7 @@ typedef struct
   gint64 eos_us;                /* EOS reached s */
   gint64 job_us;                /* the last symbl-job posted */
   gdouble eos_cpu, job_cpu;     /* the process's CPU time then */
+  guint64 eos_link, job_link;   /* link_bytes () then */
   GstStructure *job;            /* the first symbl-job message's fields */
   guint jobs;                   /* symbl-job messages */
   gdouble speed;                /* pace: times real time; 0: as fast as can be */
@@ -180,6 +217,7 @@ on_eos_at_sink (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
     run->eos_us = g_get_monotonic_time ();
     run->eos_cpu = cpu_seconds ();
+    run->eos_link = link_bytes ();
   }
   return GST_PAD_PROBE_OK;
 }
@@ -208,6 +246,7 @@ on_run_message (GstBus * bus, GstMessage * message, gpointer user_data)
       && gst_structure_has_name (s, "symbl-job")) {
     run->job_us = g_get_monotonic_time ();
     run->job_cpu = cpu_seconds ();
+    run->job_link = link_bytes ();
     if (!run->jobs++)
       run->job = gst_structure_copy (s);
   }
@@ -221,7 +260,7 @@ run_pipeline (gint argc, gchar ** argv, gdouble speed)
   GstElement *pipeline = parse (description);
   g_autoptr (GstElement) s = gst_bin_get_by_name (GST_BIN (pipeline), "s");
   g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
-  Run run = { 0, 0, 0, 0, NULL, 0, speed, 0 };
+  Run run = { 0, 0, 0, 0, 0, 0, NULL, 0, speed, 0 };
   GstMessage *message;
   gdouble start;
   guint64 size = 0;
@@ -252,6 +291,9 @@ run_pipeline (gint argc, gchar ** argv, gdouble speed)
         run.job_us / 1e6,
         gst_structure_get_string (run.job, "conversation-id"),
         gst_structure_get_string (run.job, "job-id"), size, run.jobs);
+    if (g_getenv ("SYMBL_BENCH_LINK_BYTES"))
+      printf (" link_bytes_after_eos=%" G_GUINT64_FORMAT,
+          run.job_link - run.eos_link);
     gst_structure_free (run.job);
   }
   printf ("\n");
