@@ -12,6 +12,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_symbl_segmenter_debug);
 
 /* Energy is compared over windows this long: a syllable is longer. */
 #define WINDOWS_PER_SECOND 100
+/* Audio is passed on in pieces this long: one encoder call and one write
+ * for many small buffers (a live source sends 10 ms at a time), yet no
+ * more than this is held back from the file a crash would leave. */
+#define HOLD (500 * GST_MSECOND)
 
 struct _GstSymblSegmenter
 {
@@ -157,13 +161,18 @@ process (GstSymblSegmenter * self, gboolean at_eos)
     guint64 to = self->target + search;
     guint64 cut;
 
-    if (at_eos || self->segment_duration == 0)
+    if (at_eos)
       return push (self, available);
-    /* Nothing before the search window can be the cut. */
-    if (self->pending_start < from) {
-      if (available == 0)
+    /* Nothing before the search window can be the cut: it goes once there
+     * is enough of it, or once the window begins. */
+    if (self->segment_duration == 0 || self->pending_start < from) {
+      guint64 before = self->segment_duration == 0 ? available :
+          MIN (available, from - self->pending_start);
+
+      if (before < available || available >= samples (self, HOLD))
+        ret = push (self, before);
+      else
         return GST_FLOW_OK;
-      ret = push (self, MIN (available, from - self->pending_start));
       continue;
     }
     if (end < to)

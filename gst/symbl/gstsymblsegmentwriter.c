@@ -117,8 +117,9 @@ start_segment (GstSymblSegmentWriter * self, gchar ** missing, GError ** error)
   self->filesink = gst_element_factory_make ("filesink", name);
   /* The first may preroll, as any sink does (see the header); one added
    * while playing must not ask the pipeline to preroll again. What
-   * reaches it is written at once: the segmenter already sends seconds at
-   * a time, and a crash must find them on disk. */
+   * reaches it is written at once: the segmenter sends half a second at a
+   * time (one write for many small buffers), and a crash must find it on
+   * disk. */
   g_object_set (self->filesink, "location", self->path, "sync", FALSE,
       "async", self->preroll && self->index == 0, NULL);
   gst_util_set_object_arg (G_OBJECT (self->filesink), "buffer-mode",

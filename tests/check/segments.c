@@ -14,6 +14,9 @@
 
 static SymblTest t;
 
+/* One upload at the end, and cut into segments. */
+static const gchar *segment_configs[] = { "", "segment-duration=60" };
+
 /* The upload requests, in the order the server answered them. */
 static GPtrArray *
 uploads (void)
@@ -442,6 +445,68 @@ GST_START_TEST (test_stop_keeps_what_was_not_uploaded)
 
 GST_END_TEST;
 
+/* The size of the one WAV in the spool directory, or 0. */
+static goffset
+spooled_wav_size (void)
+{
+  GDir *dir = g_dir_open (t.spool_dir, 0, NULL);
+  const gchar *name;
+  goffset size = 0;
+
+  while (dir && (name = g_dir_read_name (dir))) {
+    g_autofree gchar *path = g_build_filename (t.spool_dir, name, NULL);
+    GStatBuf st;
+
+    if (g_str_has_suffix (name, ".wav") && g_stat (path, &st) == 0)
+      size = st.st_size;
+  }
+  if (dir)
+    g_dir_close (dir);
+  return size;
+}
+
+static guint buffers_seen;
+static goffset least_on_disk;   /* of what had come in, ahead by 1 s */
+
+/* Ahead of symblsink, in the one streaming thread: every buffer before
+ * this one went through symblsink and its writer already. */
+static GstPadProbeReturn
+check_on_disk (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  goffset came = 44 + buffers_seen * 320;
+
+  if (buffers_seen > 100 && buffers_seen % 7 == 0)
+    least_on_disk = MIN (least_on_disk, spooled_wav_size () - (came - 32000));
+  buffers_seen++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* A crash must find all but the last second of the audio in the file:
+ * audio is passed on in pieces, never more than a second of it held. */
+GST_START_TEST (test_at_most_a_second_is_unwritten)
+{
+  g_autofree gchar *props = symbl_test_sink_props (&t);
+  GstElement *pipeline = symbl_test_pipeline ("audiotestsrc "
+      "samplesperbuffer=160 num-buffers=1000 ! "
+      "audio/x-raw,format=S16LE,rate=16000,channels=1 ! identity name=edge ! "
+      "symblsink %s %s", props, segment_configs[__i__]);
+  GstElement *edge = gst_bin_get_by_name (GST_BIN (pipeline), "edge");
+  GstPad *pad = gst_element_get_static_pad (edge, "src");
+
+  buffers_seen = 0;
+  least_on_disk = G_MAXINT64;
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, check_on_disk, NULL, NULL);
+  symbl_test_messages_free (symbl_test_run (pipeline, 30));
+  fail_unless_equals_int (buffers_seen, 1000);
+  fail_unless (least_on_disk >= 0, "%" G_GINT64_FORMAT " bytes short of "
+      "all but the last second", -least_on_disk);
+  gst_object_unref (pad);
+  gst_object_unref (edge);
+  gst_object_unref (pipeline);
+}
+
+GST_END_TEST;
+
 /* Video cannot be cut: refused at READY, naming the property. */
 GST_START_TEST (test_video_is_refused)
 {
@@ -531,6 +596,8 @@ segments_suite (void)
   tcase_add_test (tc, test_a_refused_segment_keeps_the_rest);
   tcase_add_test (tc, test_segments_go_up_while_recording);
   tcase_add_test (tc, test_stop_keeps_what_was_not_uploaded);
+  tcase_add_loop_test (tc, test_at_most_a_second_is_unwritten, 0,
+      G_N_ELEMENTS (segment_configs));
   tcase_add_test (tc, test_video_is_refused);
   tcase_add_test (tc, test_no_data_no_segment);
   tcase_add_test (tc, test_segments_preroll_as_any_sink);
