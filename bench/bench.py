@@ -48,6 +48,11 @@ LENGTHS = {"1 min": (60, 2), "1 h": (3600, 10), "4 h": (14400, 20)}
 # loopback is never touched.
 LINK_RATE = "10gbit"
 
+# 8: live CPU against the bare pipeline, (buffer ms, parties): 50 streams
+# of 10 ms and of 64 ms buffers, and 50 two-party calls of 10 ms buffers.
+LIVE_CPU_VARIANTS = ((10, 1), (64, 1), (10, 2))
+LIVE_CPU_TARGET = 1.05
+
 # 6: the 1 h recording cut into segments of this many seconds, reaching
 # symblsink this many times faster than real time (full run, --smoke).
 SEGMENT = (600, 2)
@@ -456,13 +461,19 @@ class Bench:
 
     # ---- 4: live recordings -----------------------------------------------
 
-    def live(self, side, n):
-        """n live recordings in one process for LIVE_SECONDS."""
+    def live(self, side, n, buffer_ms=10, parties=1, seconds=None):
+        """n live recordings in one process for LIVE_SECONDS: of one
+        source each, or of a two-party call (parties=2)."""
         if side == "a":
-            sink = "symblsink format=wav spool-dir=" + self.spool
-        else:
+            sink = "symblsink name=s format=wav spool-dir=" + self.spool
+        elif parties == 1:
             sink = "wavenc ! filesink location=%s/live-{i}.wav" % self.work
-        r = self.timed([self.harness, "live", str(n), str(self.live_seconds),
+        else:
+            sink = ("audiointerleave name=s ! wavenc ! filesink "
+                    "location=%s/live-{i}.wav" % self.work)
+        seconds = self.live_seconds if seconds is None else seconds
+        r = self.timed([self.harness, "live", "--buffer-ms", str(buffer_ms),
+                        "--parties", str(parties), str(n), str(seconds),
                         str(self.late_ms)] + sink.split())
         for name in os.listdir(self.work):
             if name.startswith("live-"):
@@ -474,9 +485,10 @@ class Bench:
         # CPU per stream, as a fraction of one core.
         r["per_stream"] = float(r["record_cpu_s"]) / (
             n * float(r["record_wall_s"]))
-        log("  live %s %4d streams: %s, %.3f%% of a core each, max %s ms "
+        log("  live %s %4d %s, %d ms: %s, %.3f%% of a core each, max %s ms "
             "late, others took %.0f%% of the core" % (
                 "symblsink" if side == "a" else "bare     ", n,
+                "calls  " if parties > 1 else "streams", buffer_ms,
                 "ok  " if r["ok"] else "LATE", 100 * r["per_stream"],
                 r["max_late_ms"], 100 * float(r["others_share"])))
         return r
@@ -521,10 +533,30 @@ class Bench:
                                              "trials": trials,
                                              "limit": limit}
 
-    def lives(self):
+    def live_settings(self):
         self.live_seconds = float(os.environ.get(
             "LIVE_SECONDS", "3" if self.smoke else "60"))
         self.late_ms = float(os.environ.get("LATE_MS", "200"))
+
+    def live_cpu(self):
+        """8: the CPU time of LIVE_CPU_N (50) live recordings in one process
+        against the bare pipeline's, alternating, for each variant."""
+        self.live_settings()
+        n = 2 if self.smoke else int(os.environ.get("LIVE_CPU_N", "50"))
+        seconds = 1 if self.smoke else self.live_seconds
+        for r in range(self.rounds):
+            log("round %d of %d: live CPU, %d recordings" % (
+                r + 1, self.rounds, n))
+            for buffer_ms, parties in LIVE_CPU_VARIANTS:
+                runs = self.results.setdefault(
+                    ("live cpu", buffer_ms, parties),
+                    {"a": [], "b": [], "n": n, "seconds": seconds})
+                for side in ("ab" if r % 2 == 0 else "ba"):
+                    runs[side].append(self.live(side, n, buffer_ms, parties,
+                                                seconds))
+
+    def lives(self):
+        self.live_settings()
         n = 2 if self.smoke else int(os.environ.get("LIVE_CPU_STREAMS", "100"))
         runs = self.results.setdefault("live", {"a": [], "b": [], "n": n})
         for r in range(self.rounds):
@@ -559,6 +591,33 @@ class Bench:
             rows.append((number, what, a, b, ratio, target,
                          "PASS" if ok else "MISS"))
 
+        sizes = {} if self.args.only else self.main_rows(row)
+        self.live_cpu_rows(row)
+        header = ("#", "measure", "symblsink", "baseline", "ratio", "target",
+                  "")
+        widths = [max(len(str(r[i])) for r in rows + [header])
+                  for i in range(len(header))]
+        lines = []
+        for r in [header] + rows:
+            lines.append("  ".join(str(cell).ljust(w) if i < 2 else
+                                   str(cell).rjust(w) if i < 6 else str(cell)
+                                   for i, (cell, w) in
+                                   enumerate(zip(r, widths))).rstrip())
+        return lines, sizes
+
+    def live_cpu_rows(self, row):
+        """8: CPU time while recording, symblsink / bare."""
+        for buffer_ms, parties in LIVE_CPU_VARIANTS:
+            runs = self.results[("live cpu", buffer_ms, parties)]
+            a = median(float(x["record_cpu_s"]) for x in runs["a"])
+            b = median(float(x["record_cpu_s"]) for x in runs["b"])
+            what = ("%d two-party calls" % runs["n"] if parties > 1 else
+                    "%d live streams" % runs["n"])
+            row("8", "CPU, %s, %d ms buffers (s)" % (what, buffer_ms),
+                "%.2f" % a, "%.2f" % b, "%.3f" % ratio(a, b),
+                "<= %.2f" % LIVE_CPU_TARGET, ratio(a, b) <= LIVE_CPU_TARGET)
+
+    def main_rows(self, row):
         res = self.results
         wall_a = lambda key: median(x["to_ids"] for x in res[key]["a"])
         wall_b = lambda key: median(x["record"]["wall"] + x["upload"]["wall"]
@@ -632,18 +691,7 @@ class Bench:
         row("6", "EOS to last symbl-job, 1 h in %s s segments (ms)"
             % SEGMENT[self.smoke], "%.0f" % (1000 * a), "%.0f" % (1000 * b),
             "%.2f" % ratio(a, b), "<= 1.10", ratio(a, b) <= 1.1)
-
-        header = ("#", "measure", "symblsink", "baseline", "ratio", "target",
-                  "")
-        widths = [max(len(str(r[i])) for r in rows + [header])
-                  for i in range(len(header))]
-        lines = []
-        for r in [header] + rows:
-            lines.append("  ".join(str(cell).ljust(w) if i < 2 else
-                                   str(cell).rjust(w) if i < 6 else str(cell)
-                                   for i, (cell, w) in
-                                   enumerate(zip(r, widths))).rstrip())
-        return lines, sizes
+        return sizes
 
     def uplink_table(self):
         """Row 7's lines: one per rate, format and segment-duration."""
@@ -698,10 +746,46 @@ class Bench:
                       default=str)
         log("raw figures: " + path)
 
+    def live_cpu_notes(self):
+        runs = self.results[("live cpu",) + LIVE_CPU_VARIANTS[0]]
+        print("8 %g s of audio per run, CPU time while recording (getrusage,"
+              " the test sources' included on both sides); baselines:"
+              " audiotestsrc is-live=true ! wavenc ! filesink, and for a call"
+              " two of them into audiointerleave ! wavenc ! filesink"
+              % runs["seconds"])
+        for buffer_ms, parties in LIVE_CPU_VARIANTS:
+            runs = self.results[("live cpu", buffer_ms, parties)]
+            a = median(float(x["steady_cpu_s"]) for x in runs["a"])
+            b = median(float(x["steady_cpu_s"]) for x in runs["b"])
+            print("  %d ms, %s: after the first second (every stream "
+                  "started) %.2f/%.2f s, %.3f; peak RSS %.1f/%.1f MB, max "
+                  "late %s/%s ms, late or dropped buffers %d/%d, uploads %s"
+                  % (buffer_ms, "calls" if parties > 1 else "streams",
+                      a, b, ratio(a, b),
+                      median(x["rss"] for x in runs["a"]),
+                      median(x["rss"] for x in runs["b"]),
+                      max(float(x["max_late_ms"]) for x in runs["a"]),
+                      max(float(x["max_late_ms"]) for x in runs["b"]),
+                      sum(int(x["late"]) + int(x["dropped"])
+                          for x in runs["a"]),
+                      sum(int(x["late"]) + int(x["dropped"])
+                          for x in runs["b"]),
+                      "/".join(x["uploads"] for x in runs["a"])))
+
     def report(self):
         self.save()
         lines, sizes = self.table()
         res = self.results
+        if self.args.only:
+            print()
+            print("symblsink, live CPU: %d cores, %s, medians of %d round%s%s"
+                  % (os.cpu_count(), time.strftime("%Y-%m-%d"), self.rounds,
+                     "s" * (self.rounds > 1), "; SMOKE" if self.smoke
+                     else ""))
+            print("\n".join(lines))
+            print()
+            self.live_cpu_notes()
+            return
         hour = res[("1 h", "wav")]["b"]
         speed = median(ratio(x["size"] / 1e6,
                              float(x["upload"]["time_total"])) for x in hour)
@@ -760,6 +844,7 @@ baselines: 1 wavparse ! encoder ! filesink, then curl -X POST -T file (both
                           t["max_late_ms"], t["p99_late_ms"], t["rss"]))
         print("  other processes took up to %.0f%% of core 0 during a trial"
               % (100 * max(float(t["others_share"]) for t in trials)))
+        self.live_cpu_notes()
         print("server: took the %s WAV from curl at %.0f MB/s, busy %.0f%% "
               "of its core meanwhile%s" % (
                   length("1 h"), speed, 100 * busy,
@@ -773,8 +858,9 @@ def main():
                         help="a build directory of this project")
     parser.add_argument("--smoke", action="store_true",
                         help="seconds, not minutes: checks that it all runs")
-    parser.add_argument("--only", choices=("uplink",),
-                        help="run and print this row alone")
+    parser.add_argument("--only", choices=("uplink", "live-cpu"),
+                        help="run and print this row alone (uplink: row 7, "
+                        "live-cpu: row 8)")
     parser.add_argument("--netns", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -788,6 +874,11 @@ def main():
         print(json.dumps(getattr(bench, args.netns)()))
 
     def only(bench):
+        if args.only == "live-cpu":
+            bench.start_server()
+            bench.live_cpu()
+            bench.report()
+            return
         bench.results["uplink"] = bench.in_namespace("uplink")
         bench.save()
         print("\n".join(bench.uplink_table()))
@@ -800,6 +891,7 @@ def main():
         bench.segmented()
         bench.results["uplink"] = bench.in_namespace("uplink")
         bench.lives()
+        bench.live_cpu()
         bench.report()
 
     bench = Bench(args)

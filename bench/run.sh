@@ -5,6 +5,9 @@
 #   bench/run.sh --smoke   the same code paths in under a minute (CI): fails
 #                          only if something broke, not on a missed target
 #   bench/run.sh --only uplink   row 7 alone, as root: about 20 minutes
+#   bench/run.sh --only live-cpu   row 8 alone: live CPU against the bare
+#                          pipeline (50 streams, 10 and 64 ms buffers, and
+#                          50 two-party calls), about 20 minutes
 # Installs what is missing (apt-get, through sudo when not root), builds in
 # ./build-bench (or $BUILD_DIR), starts the local server and prints a table.
 # As root, rows 5 (a 10 Gbit/s link) and 7 (20 and 100 Mbit/s uplinks) run
@@ -13,8 +16,8 @@
 # or a namespace to shape (a container may refuse one) they are skipped,
 # and say so; --smoke runs them tiny.
 # ROUNDS (3), UPLINK_ROUNDS (1), LIVE_SECONDS (60), LIVE_CPU_STREAMS (100),
-# LATE_MS (200) and BENCH_DATA (where the generated audio is kept) change
-# what is measured.
+# LIVE_CPU_N (50, row 8), LATE_MS (200) and BENCH_DATA (where the generated
+# audio is kept) change what is measured.
 set -eu
 cd "$(dirname "$0")/.."
 

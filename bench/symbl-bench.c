@@ -21,16 +21,20 @@
  *   shows the first namespace's), between EOS and the last symbl-job: the
  *   bytes still unsent when the meeting ended.
  *
- *   symbl-bench live N SECONDS LATE_MS SINK...
+ *   symbl-bench live [--buffer-ms MS] [--parties 2] N SECONDS LATE_MS SINK...
  *     N live recordings at once in this process, each its own pipeline:
- *       audiotestsrc is-live=true, 10 ms buffers, 16 kHz mono S16 ! SINK
+ *       audiotestsrc is-live=true, MS ms buffers (10), 16 kHz mono S16 ! SINK
  *     for SECONDS of audio. "{i}" in SINK becomes the recording's number.
+ *     With --parties 2, a two-party call: two such sources, each linked
+ *     with "! s." to the element SINK names s (symblsink's two audio
+ *     pads, or audiointerleave's).
  *     Every buffer's arrival at SINK is compared with the end of the
- *     10 ms it holds (its running time): a buffer reaching SINK more than
+ *     audio it holds (its running time): a buffer reaching SINK more than
  *     LATE_MS after that is late. A gap in the sample offsets or a missing
  *     buffer is a drop. Reports the process's CPU time while recording
- *     (getrusage) and whether every upload (symbl-job) or file (EOS)
- *     completed.
+ *     (getrusage), and from when every stream is past its first second
+ *     (steady: their start, spool files and manifests, left out), and
+ *     whether every upload (symbl-job) or file (EOS) completed.
  *
  * Built by bench/run.sh with cc and pkg-config gstreamer-1.0.
  */
@@ -44,7 +48,6 @@
 #include <unistd.h>
 
 #define RATE 16000
-#define SAMPLES_PER_BUFFER 160  /* 10 ms */
 #define MAX_LATENESS_BINS 10000 /* 1 ms each: up to 10 s */
 
 static gdouble
@@ -307,6 +310,14 @@ run_pipeline (gint argc, gchar ** argv, gdouble speed)
 typedef struct
 {
   GstElement *pipeline;
+  gboolean done;                /* lock */
+  gboolean uploaded;            /* lock */
+} Recorder;
+
+/* One source's edge into a recorder. */
+typedef struct
+{
+  GstElement *pipeline;
   /* Streaming thread only, from here. The segment and base time are read
    * once: a live source's do not change, and reading them for every
    * buffer would add to what is measured. */
@@ -317,19 +328,21 @@ typedef struct
   guint64 drops;
   guint64 late;
   GstClockTimeDiff max_lateness;
-  gboolean done;                /* lock */
-  gboolean uploaded;            /* lock */
 } Recording;
 
 typedef struct
 {
   GMutex lock;
   GCond cond;
-  guint n;
+  guint n;                      /* edges: recordings times parties */
   guint64 buffers_each;
   GstClockTime late_threshold;
   GstClock *clock;
   guint finished_recording;     /* atomic: streams that got every buffer */
+  guint64 buffers_first_second;
+  guint past_first_second;      /* atomic: streams past their first second */
+  gdouble steady_start_cpu;     /* once every stream is past its first second */
+  gdouble steady_start_time;
   gdouble record_end_cpu;
   gdouble record_end_time;
   gdouble record_end_busy;
@@ -378,6 +391,13 @@ on_live_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   rec->next_offset = GST_BUFFER_OFFSET_END (buffer);
   rec->buffers++;
 
+  /* Every stream started (its spool file, its manifest): from here on the
+   * recording's steady cost. */
+  if (rec->buffers == live.buffers_first_second
+      && (guint) g_atomic_int_add (&live.past_first_second, 1) + 1 == live.n) {
+    live.steady_start_cpu = cpu_seconds ();
+    live.steady_start_time = now_s ();
+  }
   /* The last buffer of the last stream: recording is over, uploads start. */
   if (rec->buffers == live.buffers_each
       && (guint) g_atomic_int_add (&live.finished_recording, 1) + 1 == live.n) {
@@ -393,7 +413,7 @@ on_live_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 static GstBusSyncReply
 on_live_message (GstBus * bus, GstMessage * message, gpointer user_data)
 {
-  Recording *rec = user_data;
+  Recorder *rec = user_data;
   const GstStructure *s = gst_message_get_structure (message);
   g_autoptr (GError) error = NULL;
 
@@ -451,54 +471,80 @@ lateness_percentile_ms (guint64 total, gdouble fraction)
 static int
 run_live (gint argc, gchar ** argv)
 {
-  guint n = atoi (argv[0]), i;
-  gdouble seconds = g_ascii_strtod (argv[1], NULL);
-  gdouble start_cpu, start_time, end_time, end_cpu, start_busy, others;
-  guint n_cpus;
-  g_autofree gchar *sink = g_strjoinv (" ", argv + 3);
+  guint buffer_ms = 10, parties = 1, n, i, j;
+  gdouble seconds, start_cpu, start_time, end_time, end_cpu, start_busy, others;
+  guint n_cpus, samples_per_buffer;
+  g_autofree gchar *sink = NULL;
+  Recorder *recorders;
   Recording *recs;
   guint64 buffers = 0, drops = 0, late = 0, total;
   GstClockTimeDiff max_lateness = 0;
 
+  for (; argc >= 2 && g_str_has_prefix (argv[0], "--"); argc -= 2, argv += 2)
+    if (g_str_equal (argv[0], "--buffer-ms"))
+      buffer_ms = atoi (argv[1]);
+    else if (g_str_equal (argv[0], "--parties"))
+      parties = atoi (argv[1]);
+    else
+      fail ("unknown option %s", argv[0]);
+  if (argc < 4 || buffer_ms == 0 || parties == 0 || parties > 2)
+    fail ("usage: live [--buffer-ms MS] [--parties 1|2] N SECONDS LATE_MS "
+        "SINK...");
+  n = atoi (argv[0]);
+  seconds = g_ascii_strtod (argv[1], NULL);
+  sink = g_strjoinv (" ", argv + 3);
+  samples_per_buffer = RATE * buffer_ms / 1000;
+
   g_mutex_init (&live.lock);
   g_cond_init (&live.cond);
-  live.n = n;
-  live.buffers_each = (guint64) (seconds * RATE / SAMPLES_PER_BUFFER);
+  live.n = n * parties;
+  live.buffers_each = (guint64) (seconds * RATE / samples_per_buffer);
+  live.buffers_first_second = RATE / samples_per_buffer;
   live.late_threshold = g_ascii_strtod (argv[2], NULL) * GST_MSECOND;
   live.clock = gst_system_clock_obtain ();
-  recs = g_new0 (Recording, n);
+  recorders = g_new0 (Recorder, n);
+  recs = g_new0 (Recording, n * parties);
 
   for (i = 0; i < n; i++) {
     g_autofree gchar *recorder = replace_index (sink, i);
-    g_autofree gchar *description = g_strdup_printf ("audiotestsrc "
-        "is-live=true samplesperbuffer=%u num-buffers=%" G_GUINT64_FORMAT
-        " ! capsfilter name=edge caps=audio/x-raw,format=S16LE,rate=%u,"
-        "channels=1 ! %s", SAMPLES_PER_BUFFER, live.buffers_each, RATE,
-        recorder);
-    g_autoptr (GstElement) edge = NULL;
-    g_autoptr (GstPad) pad = NULL;
+    g_autoptr (GString) description = g_string_new (NULL);
     g_autoptr (GstBus) bus = NULL;
 
-    recs[i].pipeline = parse (description);
-    recs[i].max_lateness = G_MININT64;
-    edge = gst_bin_get_by_name (GST_BIN (recs[i].pipeline), "edge");
-    pad = gst_element_get_static_pad (edge, "src");
-    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_live_buffer,
-        &recs[i], NULL);
-    bus = gst_element_get_bus (recs[i].pipeline);
-    gst_bus_set_sync_handler (bus, on_live_message, &recs[i], NULL);
+    for (j = 0; j < parties; j++)
+      g_string_append_printf (description, "audiotestsrc is-live=true "
+          "samplesperbuffer=%u num-buffers=%" G_GUINT64_FORMAT " freq=%u"
+          " ! capsfilter name=edge%u caps=audio/x-raw,format=S16LE,rate=%u,"
+          "channels=1 ! %s ", samples_per_buffer, live.buffers_each,
+          440 + 220 * j, j, RATE, parties > 1 ? "s." : "");
+    g_string_append (description, recorder);
+    recorders[i].pipeline = parse (description->str);
+    for (j = 0; j < parties; j++) {
+      g_autofree gchar *name = g_strdup_printf ("edge%u", j);
+      g_autoptr (GstElement) edge = NULL;
+      g_autoptr (GstPad) pad = NULL;
+      Recording *rec = &recs[i * parties + j];
+
+      rec->pipeline = recorders[i].pipeline;
+      rec->max_lateness = G_MININT64;
+      edge = gst_bin_get_by_name (GST_BIN (rec->pipeline), name);
+      pad = gst_element_get_static_pad (edge, "src");
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_live_buffer,
+          rec, NULL);
+    }
+    bus = gst_element_get_bus (recorders[i].pipeline);
+    gst_bus_set_sync_handler (bus, on_live_message, &recorders[i], NULL);
     /* Set up (spool, HTTP client) before the clock starts for anyone. */
-    if (gst_element_set_state (recs[i].pipeline, GST_STATE_PAUSED) ==
+    if (gst_element_set_state (recorders[i].pipeline, GST_STATE_PAUSED) ==
         GST_STATE_CHANGE_FAILURE)
       fail ("cannot start recording %u: %s", i, live.error ? live.error :
-          description);
+          description->str);
   }
 
   start_busy = busy_seconds_of_our_cpus (&n_cpus);
   start_cpu = cpu_seconds ();
   start_time = now_s ();
   for (i = 0; i < n; i++)
-    gst_element_set_state (recs[i].pipeline, GST_STATE_PLAYING);
+    gst_element_set_state (recorders[i].pipeline, GST_STATE_PLAYING);
 
   g_mutex_lock (&live.lock);
   while (live.done < n)
@@ -507,18 +553,20 @@ run_live (gint argc, gchar ** argv)
   end_time = now_s ();
   end_cpu = cpu_seconds ();
 
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n * parties; i++) {
     buffers += recs[i].buffers;
     /* Buffers that never came are dropped too. */
     drops += recs[i].drops + (live.buffers_each - MIN (recs[i].buffers,
             live.buffers_each));
     late += recs[i].late;
     max_lateness = MAX (max_lateness, recs[i].max_lateness);
-    gst_element_set_state (recs[i].pipeline, GST_STATE_NULL);
-    gst_object_unref (recs[i].pipeline);
+  }
+  for (i = 0; i < n; i++) {
+    gst_element_set_state (recorders[i].pipeline, GST_STATE_NULL);
+    gst_object_unref (recorders[i].pipeline);
   }
   total = buffers ? buffers : 1;
-  if (live.finished_recording < n) {
+  if (live.finished_recording < live.n) {
     live.record_end_cpu = end_cpu;
     live.record_end_time = end_time;
     live.record_end_busy = busy_seconds_of_our_cpus (&n_cpus);
@@ -532,16 +580,19 @@ run_live (gint argc, gchar ** argv)
       G_GUINT64_FORMAT " dropped=%" G_GUINT64_FORMAT " late=%"
       G_GUINT64_FORMAT " late_ms=%s max_late_ms=%.1f p99_late_ms=%"
       G_GUINT64_FORMAT " uploads=%u record_wall_s=%.3f record_cpu_s=%.3f"
-      " total_wall_s=%.3f total_cpu_s=%.3f max_rss_kb=%ld others_share=%.3f"
-      " error=%s\n", n,
-      seconds, buffers, live.buffers_each * n, drops, late, argv[2],
+      " total_wall_s=%.3f total_cpu_s=%.3f steady_wall_s=%.3f"
+      " steady_cpu_s=%.3f max_rss_kb=%ld others_share=%.3f error=%s\n", n,
+      seconds, buffers, live.buffers_each * live.n, drops, late, argv[2],
       max_lateness / 1e6, lateness_percentile_ms (total, 0.99), live.uploads,
       live.record_end_time - start_time, live.record_end_cpu - start_cpu,
-      end_time - start_time, end_cpu - start_cpu, max_rss_kb (),
-      MAX (others, 0), live.error ? "yes" : "no");
+      end_time - start_time, end_cpu - start_cpu,
+      live.steady_start_time ? live.record_end_time - live.steady_start_time
+      : 0, live.steady_start_cpu ? live.record_end_cpu - live.steady_start_cpu
+      : 0, max_rss_kb (), MAX (others, 0), live.error ? "yes" : "no");
   if (live.error)
     fprintf (stderr, "symbl-bench: first error: %s\n", live.error);
   g_free (recs);
+  g_free (recorders);
   return 0;
 }
 
@@ -553,10 +604,11 @@ main (int argc, char **argv)
     return run_pipeline (argc - 2, argv + 2, 0);
   if (argc >= 4 && g_str_equal (argv[1], "pace"))
     return run_pipeline (argc - 3, argv + 3, g_ascii_strtod (argv[2], NULL));
-  if (argc >= 6 && g_str_equal (argv[1], "live"))
+  if (argc >= 3 && g_str_equal (argv[1], "live"))
     return run_live (argc - 2, argv + 2);
   fprintf (stderr, "usage: symbl-bench run PIPELINE...\n"
       "       symbl-bench pace SPEED PIPELINE...\n"
-      "       symbl-bench live N SECONDS LATE_MS SINK...\n");
+      "       symbl-bench live [--buffer-ms MS] [--parties 2] N SECONDS "
+      "LATE_MS SINK...\n");
   return 2;
 }
