@@ -638,8 +638,10 @@ wait_for_file (const gchar * dir)
     g_autoptr (GDir) listing = g_dir_open (dir, 0, NULL);
     const gchar *name;
 
+    /* Not a manifest (or one being written), nor the probe file that
+     * checks spool-dir at READY, there for an instant. */
     while (listing && (name = g_dir_read_name (listing)))
-      if (!strstr (name, ".json"))      /* a manifest, or one being written */
+      if (!strstr (name, ".json") && name[0] != '.')
         return g_build_filename (dir, name, NULL);
     g_usleep (10 * 1000);
   } while (g_get_monotonic_time () < end);
