@@ -9,26 +9,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-build/server/symbl-local-server --quiet --port-file "$work/port" \
-  --store-dir "$work" >/dev/null &
-server_pid=$!
-while [ ! -s "$work/port" ]; do sleep 0.1; done
-port=$(cat "$work/port")
+. tools/local-server.sh
 
 hung=0
 runs=0
 for round in $(seq 1 "${ROUNDS:-5}"); do
   pids=
   for i in 1 2 3 4; do
-    # shellcheck disable=SC2086
     GST_PLUGIN_PATH="$PWD/build/gst/symbl" timeout 30 gst-launch-1.0 -e \
       filesrc location=examples/meeting.ogg ! decodebin ! symblsink \
       api-url="http://127.0.0.1:$port" access-token=local-dev-token \

@@ -9,24 +9,7 @@ cd "$(dirname "$0")/.."
 tools/install-deps.sh
 tools/build.sh
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-  [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-
-build/server/symbl-local-server --quiet --port-file "$work/port" \
-  --store-dir "$work" >/dev/null &
-server_pid=$!
-tries=0
-while [ ! -s "$work/port" ]; do
-  tries=$((tries + 1))
-  [ "$tries" -lt 100 ] || { echo "the local server did not start" >&2; exit 1; }
-  sleep 0.1
-done
-port=$(cat "$work/port")
+. tools/local-server.sh
 
 echo "Uploading examples/meeting.ogg to the local Symbl server on port $port..."
 GST_PLUGIN_PATH="$PWD/build/gst/symbl" gst-launch-1.0 -m -e \
