@@ -218,8 +218,10 @@ remove_encoder (GstSymblSink * self)
 {
   guint i;
 
-  for (i = 0; i < self->n_inputs; i++)
+  for (i = 0; i < self->n_inputs; i++) {
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), NULL);
+    symbl_encoding_drop_input (GST_GHOST_PAD (self->inputs[i].pad));
+  }
   if (self->writer) {
     /* Before data flowed, or once end_recording took the segment being
      * recorded: its file, if any, is empty and goes. */
@@ -388,6 +390,25 @@ record_in_one_upload (GstSymblSink * self)
   gst_element_sync_state_with_parent (self->upload);
 }
 
+/* The inputs' speech straight into the writer's first element, rather
+ * than through a ghost pad of each bin: two pad pushes fewer for every
+ * buffer. The link crosses the bins, as a ghost pad's own does. */
+static gboolean
+link_to_writer (GstElement * inputs, GstElement * writer)
+{
+  g_autoptr (GstPad) out = gst_element_get_static_pad (inputs, "src");
+  g_autoptr (GstPad) in = gst_element_get_static_pad (writer, "sink");
+  g_autoptr (GstPad) from = gst_ghost_pad_get_target (GST_GHOST_PAD (out));
+  g_autoptr (GstPad) to = gst_ghost_pad_get_target (GST_GHOST_PAD (in));
+
+  if (!from || !to)
+    return FALSE;
+  gst_ghost_pad_set_target (GST_GHOST_PAD (out), NULL);
+  gst_ghost_pad_set_target (GST_GHOST_PAD (in), NULL);
+  return gst_pad_link_full (from, to, GST_PAD_LINK_CHECK_NOTHING) ==
+      GST_PAD_LINK_OK;
+}
+
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -438,8 +459,8 @@ rebuild_encoder (GstSymblSink * self)
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
   self->encoder = encoder;
-  if (!gst_element_link_pads (encoder, "src", self->writer ? self->writer :
-          self->upload, "sink"))
+  if (self->writer ? !link_to_writer (encoder, self->writer) :
+      !gst_element_link_pads (encoder, "src", self->upload, "sink"))
     g_set_error (&self->encoder_error, GST_CORE_ERROR,
         GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder");
   for (i = 0; i < self->n_inputs; i++) {
@@ -451,6 +472,10 @@ rebuild_encoder (GstSymblSink * self)
       name = g_strdup ("video");
     else
       name = g_strdup_printf ("audio_%u", audio_index++);
+    /* Segmenting, straight into the conversion: a ghost pad fewer. */
+    if (self->writer && symbl_encoding_take_input (encoder, name,
+            GST_GHOST_PAD (self->inputs[i].pad)))
+      continue;
     target = gst_element_get_static_pad (encoder, name);
     gst_ghost_pad_set_target (GST_GHOST_PAD (self->inputs[i].pad), target);
   }
@@ -585,15 +610,20 @@ wait_for_encoder (GstSymblSink * self, gboolean live)
   }
 }
 
+/* The ghost pads' own event and query functions, which the inputs' call
+ * on: an input's pad has functions, not probes, since a pad with probes
+ * runs them for every buffer. */
+static GstPadEventFunction ghost_event;
+static GstPadQueryFunction ghost_query;
+
 /* A sink_%u pad learns its kind from its caps. The caps (and any data
  * after them) wait here until every pad's kind is known and the encoder is
  * built, so that nothing reaches a pad without a target. */
-static GstPadProbeReturn
-on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+static gboolean
+on_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
 {
-  GstSymblSink *self = GST_SYMBL_SINK (user_data);
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
-  GstPadProbeReturn ret = GST_PAD_PROBE_OK;
+  GstSymblSink *self = GST_SYMBL_SINK (parent);
+  gboolean ret = TRUE;
   GstElement *encoder;
   Input *input;
   GstCaps *caps;
@@ -608,7 +638,7 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     end_preroll (self);
   }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return GST_PAD_PROBE_OK;
+    return ghost_event (pad, parent, event);
   live = upstream_is_live (pad);
   gst_event_parse_caps (event, &caps);
   kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
@@ -627,13 +657,14 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
       GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("%s (%s carries %s)", why,
               GST_PAD_NAME (pad), input_kind_name (kind)), (NULL));
       g_mutex_unlock (&self->lock);
-      return GST_PAD_PROBE_DROP;
+      gst_event_unref (event);
+      return FALSE;
     }
     GST_DEBUG_OBJECT (pad, "carries %s", input_kind_name (kind));
     input->kind = kind;
     rebuild_encoder (self);
     if (!report_encoder_error (self))
-      ret = GST_PAD_PROBE_DROP;
+      ret = FALSE;
   }
   wait_for_encoder (self, live);
   encoder = self->encoder ? gst_object_ref (self->encoder) : NULL;
@@ -644,27 +675,35 @@ on_input_event (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     symbl_encoding_set_live (encoder, live);
     gst_object_unref (encoder);
   }
-  return ret;
+  if (!ret) {
+    gst_event_unref (event);
+    return FALSE;
+  }
+  symbl_encoding_follow_caps (GST_GHOST_PAD (pad), caps);
+  return ghost_event (pad, parent, event);
 }
 
 /* What a pad offers before the encoder is there: the formats the encoders
  * take first, so that upstream picks them now and needs no renegotiation
  * (and drops no frame) once the encoder is in place. */
-static GstPadProbeReturn
-on_input_query (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+static gboolean
+on_input_query (GstPad * pad, GstObject * parent, GstQuery * query)
 {
-  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
   g_autoptr (GstPad) target = NULL;
+  gboolean result;
   g_autoptr (GstCaps) preferred = NULL;
   g_autoptr (GstCaps) allowed = NULL;
   GstCaps *filter, *caps;
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS
       && GST_QUERY_TYPE (query) != GST_QUERY_ACCEPT_CAPS)
-    return GST_PAD_PROBE_OK;
+    return ghost_query (pad, parent, query);
   target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  if (target && symbl_encoding_query_input (GST_GHOST_PAD (pad), query,
+          &result))
+    return result;
   if (target)
-    return GST_PAD_PROBE_OK;
+    return ghost_query (pad, parent, query);
 
   allowed = gst_caps_from_string ("video/x-raw, format=I420; "
       "audio/x-raw, format=S16LE, rate=16000, channels=1; "
@@ -676,14 +715,14 @@ on_input_query (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
     gst_query_parse_accept_caps (query, &caps);
     gst_query_set_accept_caps_result (query, gst_caps_can_intersect (caps,
             preferred));
-    return GST_PAD_PROBE_HANDLED;
+    return TRUE;
   }
   gst_query_parse_caps (query, &filter);
   caps = filter ? gst_caps_intersect_full (filter, preferred,
       GST_CAPS_INTERSECT_FIRST) : gst_caps_ref (preferred);
   gst_query_set_caps_result (query, caps);
   gst_caps_unref (caps);
-  return GST_PAD_PROBE_HANDLED;
+  return TRUE;
 }
 
 /* Once data flows, the encoder can no longer change. Removes itself. */
@@ -752,10 +791,10 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
 
   pad_name_str = pad_name (self, kind, name);
   pad = gst_ghost_pad_new_no_target_from_template (pad_name_str, templ);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-      on_input_event, self, NULL);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM,
-      on_input_query, NULL, NULL);
+  ghost_event = GST_PAD_EVENTFUNC (pad);
+  ghost_query = GST_PAD_QUERYFUNC (pad);
+  gst_pad_set_event_function (pad, on_input_event);
+  gst_pad_set_query_function (pad, on_input_query);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
       GST_PAD_PROBE_TYPE_BUFFER_LIST, on_first_buffer, self, NULL);
   self->inputs[self->n_inputs].pad = pad;

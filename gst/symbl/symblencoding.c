@@ -163,6 +163,8 @@ typedef struct
   GstAudioInfo info;
   GstClockTime end;             /* where the last buffer ended, shifted */
   GstClockTime shift;           /* how far later audio is pushed forward */
+  GstPadChainFunction chain;    /* audiorate's own */
+  GstPadEventFunction event;
 } Timeline;
 
 static Timeline *
@@ -203,19 +205,18 @@ timeline_follow_event (Timeline * line, GstEvent * event)
  * the difference. Only the timestamp changes (recordings play at rate 1,
  * where a running time and a timestamp move alike): the buffer is made
  * writable, a copy of its metadata at most, only when it moves. */
-static void
-timeline_place_buffer (Timeline * line, GstPadProbeInfo * info)
+static GstBuffer *
+timeline_place_buffer (Timeline * line, GstBuffer * buffer)
 {
-  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
   GstClockTime pts = GST_BUFFER_PTS (buffer);
   GstClockTime start;
 
   if (!GST_CLOCK_TIME_IS_VALID (pts) || !GST_AUDIO_INFO_BPF (&line->info)
       || line->segment.format != GST_FORMAT_TIME)
-    return;
+    return buffer;
   start = gst_segment_to_running_time (&line->segment, GST_FORMAT_TIME, pts);
   if (!GST_CLOCK_TIME_IS_VALID (start))
-    return;
+    return buffer;
   start += line->shift;
   if (GST_CLOCK_TIME_IS_VALID (line->end)
       && start + GAP_TOLERANCE < line->end) {
@@ -225,23 +226,193 @@ timeline_place_buffer (Timeline * line, GstPadProbeInfo * info)
   if (line->shift) {
     buffer = gst_buffer_make_writable (buffer);
     GST_BUFFER_PTS (buffer) = pts + line->shift;
-    GST_PAD_PROBE_INFO_DATA (info) = buffer;
   }
   line->end = start + gst_util_uint64_scale (gst_buffer_get_size (buffer)
       / GST_AUDIO_INFO_BPF (&line->info), GST_SECOND,
       GST_AUDIO_INFO_RATE (&line->info));
+  return buffer;
 }
 
 /* Timestamps that jump back would make audiorate drop what overlaps audio
- * already recorded: every sample is kept, in order, instead. */
-static GstPadProbeReturn
-keep_every_sample (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+ * already recorded: every sample is kept, in order, instead. In
+ * audiorate's own pad functions, not a probe: a pad with probes runs them
+ * for every buffer. */
+static GstFlowReturn
+keep_every_sample (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
-  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    timeline_place_buffer (user_data, info);
-  else
-    timeline_follow_event (user_data, GST_PAD_PROBE_INFO_EVENT (info));
-  return GST_PAD_PROBE_OK;
+  Timeline *line = gst_pad_get_element_private (pad);
+
+  return line->chain (pad, parent, timeline_place_buffer (line, buffer));
+}
+
+static gboolean
+follow_timeline (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  Timeline *line = gst_pad_get_element_private (pad);
+
+  timeline_follow_event (line, event);
+  return line->event (pad, parent, event);
+}
+
+/* An input's conversion, left out while the input already is what it
+ * gives: three fewer elements for every buffer. */
+typedef struct
+{
+  GstCaps *speech;              /* what the conversion gives */
+  GstPad *convert;              /* audioconvert's sink pad */
+  GstPad *converted;            /* the capsfilter's src pad */
+  GstPad *next;                 /* what takes the speech, linked to either
+                                 * the input or the capsfilter */
+  GstPadEventFunction event;    /* the input's own functions */
+  GstPadQueryFunction query;
+  gboolean bypassed;            /* the input's streaming thread */
+} Conversion;
+
+/* On the input's pads: its own, and the one that feeds it straight. */
+#define CONVERSION_KEY "symbl-conversion"
+
+static void
+conversion_clear (Conversion * conversion)
+{
+  gst_caps_unref (conversion->speech);
+  gst_object_unref (conversion->convert);
+  gst_object_unref (conversion->converted);
+  gst_object_unref (conversion->next);
+}
+
+static void
+conversion_unref (Conversion * conversion)
+{
+  g_atomic_rc_box_release_full (conversion, (GDestroyNotify) conversion_clear);
+}
+
+/* A new link sends the stream's segment again, the same: audiorate would
+ * take it for a new one and fill the time from its start with silence.
+ * Once, after a change of path. */
+static GstPadProbeReturn
+skip_segment_again (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  g_autoptr (GstEvent) current = NULL;
+  const GstSegment *again, *before;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_SEGMENT)
+    return GST_PAD_PROBE_OK;
+  current = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  if (!current)
+    return GST_PAD_PROBE_REMOVE;
+  gst_event_parse_segment (event, &again);
+  gst_event_parse_segment (current, &before);
+  if (!gst_segment_is_equal (again, before))
+    return GST_PAD_PROBE_REMOVE;
+  gst_pad_remove_probe (pad, info->id);
+  return GST_PAD_PROBE_DROP;
+}
+
+/* On each caps event, in the streaming thread, before the event goes on:
+ * the input goes straight to what takes the speech when its caps are the
+ * speech's, through the conversion otherwise. Sticky events are sent
+ * again on a new link, so the element now in the path gets the stream's
+ * start and segment before this caps. An event function, not a probe: a
+ * pad with probes runs them for every buffer. */
+static void
+follow_caps (Conversion * conversion, GstGhostPad * input, GstCaps * caps)
+{
+  gboolean fits = gst_caps_is_fixed (caps)
+      && gst_caps_is_subset (caps, conversion->speech);
+
+  if (fits == conversion->bypassed)
+    return;
+  GST_DEBUG_OBJECT (input, "%s the conversion for %" GST_PTR_FORMAT,
+      fits ? "leaving out" : "back to", caps);
+  if (fits) {
+    gst_pad_unlink (conversion->converted, conversion->next);
+    gst_ghost_pad_set_target (input, conversion->next);
+  } else {
+    gst_ghost_pad_set_target (input, conversion->convert);
+    gst_pad_link (conversion->converted, conversion->next);
+  }
+  conversion->bypassed = fits;
+  gst_pad_add_probe (conversion->next, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+      skip_segment_again, NULL, NULL);
+}
+
+static gboolean
+input_event (GstPad * pad, GstObject * parent, GstEvent * event)
+{
+  Conversion *conversion = gst_pad_get_element_private (pad);
+  GstCaps *caps;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    gst_event_parse_caps (event, &caps);
+    follow_caps (conversion, GST_GHOST_PAD (pad), caps);
+  }
+  return conversion->event (pad, parent, event);
+}
+
+/* Whatever the input's path, it takes what the conversion takes. */
+static gboolean
+query_conversion (Conversion * conversion, GstQuery * query, gboolean * result)
+{
+  if (!conversion || !conversion->bypassed
+      || (GST_QUERY_TYPE (query) != GST_QUERY_CAPS
+          && GST_QUERY_TYPE (query) != GST_QUERY_ACCEPT_CAPS))
+    return FALSE;
+  *result = gst_pad_query (conversion->convert, query);
+  return TRUE;
+}
+
+static gboolean
+input_query (GstPad * pad, GstObject * parent, GstQuery * query)
+{
+  Conversion *conversion = gst_pad_get_element_private (pad);
+  gboolean result;
+
+  if (query_conversion (conversion, query, &result))
+    return result;
+  return conversion->query (pad, parent, query);
+}
+
+gboolean
+symbl_encoding_take_input (GstElement * inputs, const gchar * name,
+    GstGhostPad * outer)
+{
+  g_autoptr (GstPad) inner = gst_element_get_static_pad (inputs, name);
+  g_autoptr (GstPad) target = NULL;
+  Conversion *conversion;
+
+  if (!inner || !(conversion = gst_pad_get_element_private (inner)))
+    return FALSE;
+  target = gst_ghost_pad_get_target (GST_GHOST_PAD (inner));
+  gst_ghost_pad_set_target (GST_GHOST_PAD (inner), NULL);
+  gst_ghost_pad_set_target (outer, target);
+  g_object_set_data_full (G_OBJECT (outer), CONVERSION_KEY,
+      g_atomic_rc_box_acquire (conversion), (GDestroyNotify) conversion_unref);
+  return TRUE;
+}
+
+void
+symbl_encoding_drop_input (GstGhostPad * outer)
+{
+  g_object_set_data (G_OBJECT (outer), CONVERSION_KEY, NULL);
+}
+
+void
+symbl_encoding_follow_caps (GstGhostPad * outer, GstCaps * caps)
+{
+  Conversion *conversion = g_object_get_data (G_OBJECT (outer),
+      CONVERSION_KEY);
+
+  if (conversion)
+    follow_caps (conversion, outer, caps);
+}
+
+gboolean
+symbl_encoding_query_input (GstGhostPad * outer, GstQuery * query,
+    gboolean * result)
+{
+  return query_conversion (g_object_get_data (G_OBJECT (outer),
+          CONVERSION_KEY), query, result);
 }
 
 /* Two converters and a capsfilter of @caps (and @format, if given),
@@ -261,19 +432,51 @@ add_converted_input (Builder * b, const gchar * const *factories,
   return elements[2];
 }
 
-/* audioconvert ! audioresample ! 16 kHz mono, exposed as @pad_name:
- * returns the capsfilter, whose src pad gives the speech. */
-static GstElement *
+/* audioconvert ! audioresample ! 16 kHz mono into @next, exposed as
+ * @pad_name, and left out while the input needs none of it. */
+static gboolean
 add_speech_input (Builder * b, const gchar * pad_name,
-    const gchar * sample_format)
+    const gchar * sample_format, GstPad * next)
 {
   const gchar *convert[] = { "audioconvert", "audioresample", "capsfilter",
     NULL
   };
   g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
       "rate", G_TYPE_INT, SYMBL_SPEECH_RATE, "channels", G_TYPE_INT, 1, NULL);
+  g_autoptr (GstPad) converted = NULL;
+  g_autoptr (GstPad) input = NULL;
+  GstElement *filter;
+  Conversion *conversion;
 
-  return add_converted_input (b, convert, caps, sample_format, pad_name);
+  if (sample_format)
+    gst_caps_set_simple (caps, "layout", G_TYPE_STRING, "interleaved", NULL);
+  if (!(filter = add_converted_input (b, convert, caps, sample_format,
+              pad_name)))
+    return FALSE;
+  converted = gst_element_get_static_pad (filter, "src");
+  if (gst_pad_link (converted, next) != GST_PAD_LINK_OK) {
+    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+        "Could not link %s's conversion", pad_name);
+    return FALSE;
+  }
+  /* Any sample format (video's AAC takes floats) has no fixed caps to
+   * compare with: always converted. */
+  if (!sample_format)
+    return TRUE;
+  input = gst_element_get_static_pad (GST_ELEMENT (b->bin), pad_name);
+  conversion = g_atomic_rc_box_new0 (Conversion);
+  conversion->speech = gst_caps_ref (caps);
+  conversion->convert = gst_ghost_pad_get_target (GST_GHOST_PAD (input));
+  conversion->converted = g_steal_pointer (&converted);
+  conversion->next = gst_object_ref (next);
+  conversion->event = GST_PAD_EVENTFUNC (input);
+  conversion->query = GST_PAD_QUERYFUNC (input);
+  gst_pad_set_element_private (input, conversion);
+  g_object_set_data_full (G_OBJECT (input), CONVERSION_KEY, conversion,
+      (GDestroyNotify) conversion_unref);
+  gst_pad_set_event_function (input, input_event);
+  gst_pad_set_query_function (input, input_query);
+  return TRUE;
 }
 
 /* The speech of one speaker alone, gaps filled with silence: returns the
@@ -281,17 +484,23 @@ add_speech_input (Builder * b, const gchar * pad_name,
 static GstElement *
 add_lone_speech_input (Builder * b, const gchar * sample_format)
 {
-  GstElement *speech = add_speech_input (b, "audio_0", sample_format);
-  GstElement *rate = speech ? make (b, "audiorate") : NULL;
+  GstElement *rate = make (b, "audiorate");
   g_autoptr (GstPad) pad = NULL;
+  Timeline *line;
 
-  if (!rate || !link_pair (b, speech, rate))
+  if (!rate)
     return NULL;
   configure_gap_filler (rate);
   pad = gst_element_get_static_pad (rate, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |
-      GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_EVENT_FLUSH,
-      keep_every_sample, timeline_new (), g_free);
+  line = timeline_new ();
+  line->chain = GST_PAD_CHAINFUNC (pad);
+  line->event = GST_PAD_EVENTFUNC (pad);
+  gst_pad_set_element_private (pad, line);
+  g_object_set_data_full (G_OBJECT (pad), "symbl-timeline", line, g_free);
+  gst_pad_set_chain_function (pad, keep_every_sample);
+  gst_pad_set_event_function (pad, follow_timeline);
+  if (!add_speech_input (b, "audio_0", sample_format, pad))
+    return NULL;
   return rate;
 }
 
@@ -349,19 +558,25 @@ add_interleave (Builder * b)
 static GstElement *
 add_audio_inputs (Builder * b, guint n_audio)
 {
-  GstElement *interleave, *first, *second;
+  GstElement *interleave;
+  guint i;
 
   if (n_audio == 1)
     return add_lone_speech_input (b, "S16LE");
-  if (!(interleave = add_interleave (b))
-      || !(first = add_speech_input (b, "audio_0", "S16LE"))
-      || !(second = add_speech_input (b, "audio_1", "S16LE")))
+  if (!(interleave = add_interleave (b)))
     return NULL;
-  if (!gst_element_link_pads (first, "src", interleave, "sink_0")
-      || !gst_element_link_pads (second, "src", interleave, "sink_1")) {
-    g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-        "Could not link the speakers to audiointerleave");
-    return NULL;
+  for (i = 0; i < 2; i++) {
+    g_autofree gchar *name = g_strdup_printf ("audio_%u", i);
+    g_autoptr (GstPad) side = gst_element_request_pad_simple (interleave,
+        i == 0 ? "sink_0" : "sink_1");
+
+    if (!side) {
+      g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+          "Could not link the speakers to audiointerleave");
+      return NULL;
+    }
+    if (!add_speech_input (b, name, "S16LE", side))
+      return NULL;
   }
   return interleave;
 }

@@ -63,6 +63,21 @@ GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
  * (and "audio_1") in, raw 16 kHz S16 out of "src"... */
 GstElement *symbl_encoding_new_inputs (guint n_audio, gchar ** missing,
     GError ** error);
+/* An input of symbl_encoding_new_inputs() fed straight from @outer, a
+ * ghost pad of the element holding @inputs, rather than through @inputs'
+ * own ghost pad: @outer then targets the conversion, or what follows it
+ * when the caps need none, as symbl_encoding_follow_caps() says. FALSE
+ * when @name has no such conversion. */
+gboolean symbl_encoding_take_input (GstElement * inputs, const gchar * name,
+    GstGhostPad * outer);
+/* @outer no longer feeds an input, which is going. */
+void symbl_encoding_drop_input (GstGhostPad * outer);
+/* On each caps event at @outer, before it goes on. */
+void symbl_encoding_follow_caps (GstGhostPad * outer, GstCaps * caps);
+/* Answers caps queries at @outer as the conversion would, when it is left
+ * out; FALSE when @query is not one of those. */
+gboolean symbl_encoding_query_input (GstGhostPad * outer, GstQuery * query,
+    gboolean * result);
 /* ... and one segment's encoder, raw in "sink", encoded out of "src". */
 GstElement *symbl_encoding_new_audio_encoder (SymblAudioFormat format,
     guint channels, gchar ** missing, GError ** error);

@@ -4,6 +4,7 @@
 /* Time in a recording: a gap stays a gap, timestamps that jump back or
  * start again make a file in order, and symbl-job's duration is the
  * uploaded file's, as gst-discoverer reads it. */
+#include <math.h>
 #include <gst/app/gstappsrc.h>
 #include "symbltest.h"
 
@@ -24,8 +25,7 @@ check_upload (GList * messages, GstClockTime tolerance)
   GBytes *decoded;
 
   fail_unless (job != NULL, "no symbl-job");
-  gst_structure_get_uint64 (gst_message_get_structure (job), "duration",
-      &said);
+  gst_structure_get_uint64 (gst_message_get_structure (job), "duration", &said);
   found = symbl_test_discover (r->body_path, NULL);
   fail_unless (said + tolerance >= found && said <= found + tolerance,
       "symbl-job said %" GST_TIME_FORMAT ", the file lasts %" GST_TIME_FORMAT,
@@ -152,6 +152,66 @@ GST_START_TEST (test_concat_keeps_every_sample)
 
 GST_END_TEST;
 
+/* @seconds of a tone at @rate and @channels, from @start, with its caps:
+ * appsrc sends them on when they differ from the last buffer's. */
+static void
+push_tone_as (GstAppSrc * src, gdouble freq, gdouble start, gdouble seconds,
+    gint rate, guint channels)
+{
+  guint n = seconds * rate, i, c;
+  GstBuffer *buffer = gst_buffer_new_allocate (NULL, n * 2 * channels, NULL);
+  g_autoptr (GstCaps) caps = gst_caps_new_simple ("audio/x-raw",
+      "format", G_TYPE_STRING, "S16LE", "rate", G_TYPE_INT, rate,
+      "channels", G_TYPE_INT, channels, "layout", G_TYPE_STRING,
+      "interleaved", NULL);
+  GstSample *sample;
+  GstMapInfo map;
+  gint16 *s;
+
+  if (channels == 2)
+    gst_caps_set_simple (caps, "channel-mask", GST_TYPE_BITMASK,
+        G_GUINT64_CONSTANT (3), NULL);
+  gst_buffer_map (buffer, &map, GST_MAP_WRITE);
+  s = (gint16 *) map.data;
+  for (i = 0; i < n; i++)
+    for (c = 0; c < channels; c++)
+      s[i * channels + c] = 10000 * sin (2 * G_PI * freq * i / rate);
+  gst_buffer_unmap (buffer, &map);
+  GST_BUFFER_PTS (buffer) = start * GST_SECOND;
+  GST_BUFFER_DURATION (buffer) = seconds * GST_SECOND;
+  sample = gst_sample_new (buffer, caps, NULL, NULL);
+  fail_unless_equals_int (gst_app_src_push_sample (src, sample), GST_FLOW_OK);
+  gst_sample_unref (sample);
+  gst_buffer_unref (buffer);
+}
+
+/* What the encoder takes, then 48 kHz stereo, then what it takes again. */
+static void
+push_changing_caps (GstAppSrc * src)
+{
+  push_tone_as (src, 300, 0, 2, 16000, 1);
+  push_tone_as (src, 700, 2, 2, 48000, 2);
+  push_tone_as (src, 500, 4, 2, 16000, 1);
+}
+
+/* Caps that change mid-stream are converted from then on, and back. */
+GST_START_TEST (test_caps_change_mid_stream)
+{
+  GList *messages = record_pushed (gap_configs[__i__], push_changing_caps);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+  gsize size = g_bytes_get_size (decoded);
+
+  /* audioresample may keep back a few samples of its filter. */
+  fail_unless (size <= 6 * 32000 && size >= 6 * 32000 - 320, "%"
+      G_GSIZE_FORMAT " bytes", size);
+  symbl_test_expect_span (decoded, 0.05, 1.95, 300, "16 kHz mono");
+  symbl_test_expect_span (decoded, 2.05, 3.95, 700, "48 kHz stereo");
+  symbl_test_expect_span (decoded, 4.05, 5.95, 500, "16 kHz mono again");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
 /* 50 ms of Opus: the duration is the file's, within a 20 ms frame. */
 GST_START_TEST (test_short_opus_duration_is_the_files)
 {
@@ -181,6 +241,8 @@ timeline_suite (void)
   tcase_add_test (tc, test_lost_buffers_leave_silence_in_place);
   tcase_add_test (tc, test_timestamps_going_back_stay_in_order);
   tcase_add_test (tc, test_concat_keeps_every_sample);
+  tcase_add_loop_test (tc, test_caps_change_mid_stream, 0,
+      G_N_ELEMENTS (gap_configs));
   tcase_add_test (tc, test_short_opus_duration_is_the_files);
   return s;
 }
