@@ -610,12 +610,6 @@ wait_for_encoder (GstSymblSink * self, gboolean live)
   }
 }
 
-/* The ghost pads' own event and query functions, which the inputs' call
- * on: an input's pad has functions, not probes, since a pad with probes
- * runs them for every buffer. */
-static GstPadEventFunction ghost_event;
-static GstPadQueryFunction ghost_query;
-
 /* A sink_%u pad learns its kind from its caps. The caps (and any data
  * after them) wait here until every pad's kind is known and the encoder is
  * built, so that nothing reaches a pad without a target. */
@@ -638,7 +632,7 @@ on_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
     end_preroll (self);
   }
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
-    return ghost_event (pad, parent, event);
+    return gst_pad_event_default (pad, parent, event);
   live = upstream_is_live (pad);
   gst_event_parse_caps (event, &caps);
   kind = gst_structure_has_name (gst_caps_get_structure (caps, 0),
@@ -680,7 +674,7 @@ on_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
     return FALSE;
   }
   symbl_encoding_follow_caps (GST_GHOST_PAD (pad), caps);
-  return ghost_event (pad, parent, event);
+  return gst_pad_event_default (pad, parent, event);
 }
 
 /* What a pad offers before the encoder is there: the formats the encoders
@@ -697,13 +691,13 @@ on_input_query (GstPad * pad, GstObject * parent, GstQuery * query)
 
   if (GST_QUERY_TYPE (query) != GST_QUERY_CAPS
       && GST_QUERY_TYPE (query) != GST_QUERY_ACCEPT_CAPS)
-    return ghost_query (pad, parent, query);
+    return gst_pad_query_default (pad, parent, query);
   target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
   if (target && symbl_encoding_query_input (GST_GHOST_PAD (pad), query,
           &result))
     return result;
   if (target)
-    return ghost_query (pad, parent, query);
+    return gst_pad_query_default (pad, parent, query);
 
   allowed = gst_caps_from_string ("video/x-raw, format=I420; "
       "audio/x-raw, format=S16LE, rate=16000, channels=1; "
@@ -791,8 +785,8 @@ gst_symbl_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
 
   pad_name_str = pad_name (self, kind, name);
   pad = gst_ghost_pad_new_no_target_from_template (pad_name_str, templ);
-  ghost_event = GST_PAD_EVENTFUNC (pad);
-  ghost_query = GST_PAD_QUERYFUNC (pad);
+  /* Functions, not probes: a pad with probes runs them for every buffer.
+   * A ghost pad's own are the defaults, which they call on. */
   gst_pad_set_event_function (pad, on_input_event);
   gst_pad_set_query_function (pad, on_input_query);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER |

@@ -263,8 +263,6 @@ typedef struct
   GstPad *converted;            /* the capsfilter's src pad */
   GstPad *next;                 /* what takes the speech, linked to either
                                  * the input or the capsfilter */
-  GstPadEventFunction event;    /* the input's own functions */
-  GstPadQueryFunction query;
   gboolean bypassed;            /* the input's streaming thread */
 } Conversion;
 
@@ -347,7 +345,7 @@ input_event (GstPad * pad, GstObject * parent, GstEvent * event)
     gst_event_parse_caps (event, &caps);
     follow_caps (conversion, GST_GHOST_PAD (pad), caps);
   }
-  return conversion->event (pad, parent, event);
+  return gst_pad_event_default (pad, parent, event);
 }
 
 /* Whatever the input's path, it takes what the conversion takes. */
@@ -370,7 +368,7 @@ input_query (GstPad * pad, GstObject * parent, GstQuery * query)
 
   if (query_conversion (conversion, query, &result))
     return result;
-  return conversion->query (pad, parent, query);
+  return gst_pad_query_default (pad, parent, query);
 }
 
 gboolean
@@ -397,22 +395,42 @@ symbl_encoding_drop_input (GstGhostPad * outer)
   g_object_set_data (G_OBJECT (outer), CONVERSION_KEY, NULL);
 }
 
+/* The conversion @outer feeds, held: a new pad's rebuild can drop it from
+ * another thread while this one's event or query is under way. */
+static gpointer
+acquire_conversion (gpointer conversion, gpointer user_data)
+{
+  return conversion ? g_atomic_rc_box_acquire (conversion) : NULL;
+}
+
+static Conversion *
+conversion_of (GstGhostPad * outer)
+{
+  return g_object_dup_data (G_OBJECT (outer), CONVERSION_KEY,
+      acquire_conversion, NULL);
+}
+
 void
 symbl_encoding_follow_caps (GstGhostPad * outer, GstCaps * caps)
 {
-  Conversion *conversion = g_object_get_data (G_OBJECT (outer),
-      CONVERSION_KEY);
+  Conversion *conversion = conversion_of (outer);
 
-  if (conversion)
-    follow_caps (conversion, outer, caps);
+  if (!conversion)
+    return;
+  follow_caps (conversion, outer, caps);
+  conversion_unref (conversion);
 }
 
 gboolean
 symbl_encoding_query_input (GstGhostPad * outer, GstQuery * query,
     gboolean * result)
 {
-  return query_conversion (g_object_get_data (G_OBJECT (outer),
-          CONVERSION_KEY), query, result);
+  Conversion *conversion = conversion_of (outer);
+  gboolean answered = query_conversion (conversion, query, result);
+
+  if (conversion)
+    conversion_unref (conversion);
+  return answered;
 }
 
 /* Two converters and a capsfilter of @caps (and @format, if given),
@@ -469,8 +487,6 @@ add_speech_input (Builder * b, const gchar * pad_name,
   conversion->convert = gst_ghost_pad_get_target (GST_GHOST_PAD (input));
   conversion->converted = g_steal_pointer (&converted);
   conversion->next = gst_object_ref (next);
-  conversion->event = GST_PAD_EVENTFUNC (input);
-  conversion->query = GST_PAD_QUERYFUNC (input);
   gst_pad_set_element_private (input, conversion);
   g_object_set_data_full (G_OBJECT (input), CONVERSION_KEY, conversion,
       (GDestroyNotify) conversion_unref);
