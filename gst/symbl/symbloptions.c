@@ -257,7 +257,8 @@ add_language_code (SymblOptions * options, const gchar * code,
 {
   g_autofree gchar *usual = NULL;
 
-  if (!g_regex_match_simple (SYMBL_API_LANGUAGE_TAG_PATTERN, code, G_REGEX_CASELESS, 0))
+  if (!g_regex_match_simple (SYMBL_API_LANGUAGE_TAG_PATTERN, code,
+          G_REGEX_CASELESS, 0))
     return invalid (error, "language-code \"%s\" is not a BCP-47 language "
         "tag, such as en-US", code);
   usual = language_tag_in_usual_case (code);
@@ -290,9 +291,15 @@ add_values (SymblOptions * options, const SymblSettings * settings,
   if (s->name)
     add (options, SYMBL_API_NAME, s->name);
   if (s->webhook_url) {
-    if (!is_http_url (s->webhook_url))
-      return invalid (error, "webhook-url \"%s\" is not an http:// or "
-          "https:// URL", s->webhook_url);
+    /* A webhook's URL often carries a token of its own: the error gives
+     * its scheme at most. */
+    if (!is_http_url (s->webhook_url)) {
+      const gchar *scheme = g_uri_peek_scheme (s->webhook_url);
+
+      return invalid (error, "webhook-url is not an http:// or https:// URL "
+          "(%s%s)", scheme ? "its scheme is " : "it has no scheme",
+          scheme ? scheme : "");
+    }
     add (options, SYMBL_API_WEBHOOK_URL, s->webhook_url);
   }
   if (s->confidence_threshold > 0) {

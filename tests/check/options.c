@@ -168,6 +168,7 @@ static const struct
   const gchar *property;
   const gchar *value;
   const gchar *needle;
+  const gchar *unsaid;          /* what the error must not repeat */
 } invalid[] = {
   {"language-code", "en_US", "language-code \"en_US\" is not a BCP-47 "
         "language tag, such as en-US"},
@@ -184,8 +185,10 @@ static const struct
         "be a non-empty string"},
   {"channel-metadata", "[{\"channel\": 1}]", "channel-metadata: item 1 "
         "needs a \"speaker\" object"},
-  {"webhook-url", "ftp://example.com/hook", "webhook-url \"ftp://example.com"
-        "/hook\" is not an http:// or https:// URL"},
+  {"webhook-url", "ftp://example.com/hook?token=s3cret", "webhook-url is "
+        "not an http:// or https:// URL (its scheme is ftp)", "s3cret"},
+  {"webhook-url", "hooks.example.com/h?token=s3cret", "webhook-url is not "
+        "an http:// or https:// URL (it has no scheme)", "s3cret"},
   {"trackers-location", "/nonexistent.json", "Both trackers and "
         "trackers-location are set"},
 };
@@ -207,6 +210,9 @@ GST_START_TEST (test_each_bad_value_is_refused_at_ready)
           GST_RESOURCE_ERROR_SETTINGS), "%s", error->message);
   fail_unless (strstr (error->message, invalid[__i__].needle) != NULL,
       "\"%s\" lacks \"%s\"", error->message, invalid[__i__].needle);
+  fail_if (invalid[__i__].unsaid && strstr (error->message,
+          invalid[__i__].unsaid), "\"%s\" repeats \"%s\"", error->message,
+      invalid[__i__].unsaid);
   g_ptr_array_unref (symbl_test_requests (&t, 0));
 
   gst_object_unref (sink);
