@@ -11,22 +11,11 @@
 #   bench/live-instructions.sh      about 5 minutes
 set -eu
 cd "$(dirname "$0")/.."
-build=$(pwd)/${BUILD_DIR:-build-bench}
+build=$(realpath "${BUILD_DIR:-build-bench}")
 if ! command -v valgrind >/dev/null || ! command -v bc >/dev/null; then
   tools/install-deps.sh valgrind bc
 fi
-work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-"$build/server/symbl-local-server" --quiet --discard-bodies \
-  --port-file "$work/port" >/dev/null &
-server=$!
-while [ ! -s "$work/port" ]; do sleep 0.1; done
-port=$(cat "$work/port")
-export GST_PLUGIN_PATH="$build/gst/symbl" \
-  GST_REGISTRY="$build/bench-registry.bin" \
-  SYMBL_API_URL="http://127.0.0.1:$port" \
-  SYMBL_ACCESS_TOKEN=local-dev-token
-gst-inspect-1.0 symblsink >/dev/null
+. bench/live-env.sh
 
 # instructions MS PARTIES SECONDS SINK...
 instructions() {

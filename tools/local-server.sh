@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Sourced by tools/quickstart.sh and tools/eos-stress.sh, from the source
-# root, after the build: starts build/server/symbl-local-server on
-# loopback with its store in a new temporary directory, $work, and sets
-# $port. On exit the server is stopped and $work removed.
+# Sourced by tools/quickstart.sh, tools/eos-stress.sh and bench/live-env.sh,
+# from the source root, after the build: starts the local server of
+# $LOCAL_SERVER_BUILD (default build) on loopback with its store in a new
+# temporary directory, $work, and sets $port. $LOCAL_SERVER_ARGS are added
+# to its options. On exit the server is stopped and $work removed.
 work=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -11,8 +12,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-build/server/symbl-local-server --quiet --port-file "$work/port" \
-  --store-dir "$work" >/dev/null &
+# shellcheck disable=SC2086 # the options are words
+"${LOCAL_SERVER_BUILD:-build}/server/symbl-local-server" --quiet \
+  --port-file "$work/port" --store-dir "$work" ${LOCAL_SERVER_ARGS:-} \
+  >/dev/null &
 server_pid=$!
 tries=0
 while [ ! -s "$work/port" ]; do
