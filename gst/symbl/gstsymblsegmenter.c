@@ -7,6 +7,8 @@
 #include <gst/audio/audio.h>
 #include <gst/base/gstadapter.h>
 
+#include "symblmedia.h"
+
 GST_DEBUG_CATEGORY_STATIC (gst_symbl_segmenter_debug);
 #define GST_CAT_DEFAULT gst_symbl_segmenter_debug
 
@@ -27,15 +29,21 @@ struct _GstSymblSegmenter
   GstSymblSegmenterCutFunc cut;
   gpointer user_data;
 
+  gint live;                    /* atomic: see set_live () */
+
   /* Streaming thread. Positions count samples from the first one. */
   GstAudioInfo info;
+  GstSegment segment;           /* upstream's, for running times */
   GstAdapter *pending;          /* received, not pushed yet */
   guint64 pending_start;        /* position of the adapter's first sample */
   guint64 segment_start;        /* where the current segment began */
   guint64 target;               /* where the next cut should be, about:
                                  * on a grid, so that cuts do not drift */
-  GstClockTime first_pts;
-  gboolean started;
+  GstClockTime origin;          /* the running time of position 0 */
+  gint64 shift;                 /* added to the position a time gives */
+  gboolean timed;               /* origin is known */
+  gboolean rebase;              /* the next time continues the recording */
+  gboolean started;             /* the segment event is sent */
   gboolean fresh;               /* nothing pushed yet into this segment */
   gboolean wavenc_downstream;   /* see push_first () */
 };
@@ -103,8 +111,7 @@ push (GstSymblSegmenter * self, guint64 n)
   if (n == 0)
     return GST_FLOW_OK;
   buffer = gst_adapter_take_buffer (self->pending, n * bpf);
-  GST_BUFFER_PTS (buffer) = self->first_pts +
-      time_of (self, self->pending_start);
+  GST_BUFFER_PTS (buffer) = time_of (self, self->pending_start);
   GST_BUFFER_DURATION (buffer) = time_of (self, self->pending_start + n) -
       time_of (self, self->pending_start);
   self->pending_start += n;
@@ -194,19 +201,119 @@ process (GstSymblSegmenter * self, gboolean at_eos)
   return ret;
 }
 
+/* Samples received so far, silence included: where the next one goes. */
+static guint64
+received (GstSymblSegmenter * self)
+{
+  return self->pending_start + gst_adapter_available (self->pending) /
+      GST_AUDIO_INFO_BPF (&self->info);
+}
+
+/* Where @buffer's time puts its first sample, in samples from position 0
+ * (negative before it). FALSE for a buffer without a running time. */
+static gboolean
+position_of (GstSymblSegmenter * self, GstBuffer * buffer, gint64 * position)
+{
+  GstClockTime pts = GST_BUFFER_PTS (buffer);
+  GstClockTime time;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || self->segment.format != GST_FORMAT_TIME)
+    return FALSE;
+  time = gst_segment_to_running_time (&self->segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (time))
+    return FALSE;
+  /* Live, the recording starts with the first sound, as audiointerleave's
+   * does; not live, at the start of the stream. */
+  if (!self->timed) {
+    self->timed = TRUE;
+    self->origin = g_atomic_int_get (&self->live) ? time : 0;
+  }
+  *position = time >= self->origin ? (gint64) samples (self,
+      time - self->origin) : -(gint64) samples (self, self->origin - time);
+  return TRUE;
+}
+
+/* @n samples of silence, a piece at a time, so that no more is held than
+ * for audio. */
+static GstFlowReturn
+fill (GstSymblSegmenter * self, guint64 n)
+{
+  gsize bpf = GST_AUDIO_INFO_BPF (&self->info);
+  GstFlowReturn ret = GST_FLOW_OK;
+
+  while (n > 0 && ret == GST_FLOW_OK) {
+    guint64 piece = MIN (n, samples (self, HOLD));
+    GstBuffer *silence = gst_buffer_new_allocate (NULL, piece * bpf, NULL);
+
+    gst_buffer_memset (silence, 0, 0, piece * bpf);
+    gst_adapter_push (self->pending, silence);
+    n -= piece;
+    ret = process (self, FALSE);
+  }
+  return ret;
+}
+
+/* A gap in time (buffers lost, timestamps that jump ahead) is filled with
+ * silence, so that speech after it stays where it was in time. Time that
+ * jumps back pushes this buffer and every later one forward: every sample
+ * is kept, in order. Within GST_SYMBL_SEGMENTER_TOLERANCE (capture clocks,
+ * RTP jitter) a buffer only goes where the last one ended: no click of
+ * silence in speech, and the timeline never drifts by more than that. */
+static GstFlowReturn
+follow_time (GstSymblSegmenter * self, GstBuffer * buffer)
+{
+  gint64 tolerance = samples (self, GST_SYMBL_SEGMENTER_TOLERANCE);
+  gint64 end = received (self);
+  gint64 position;
+
+  if (!position_of (self, buffer, &position))
+    return GST_FLOW_OK;
+  if (self->rebase) {
+    self->rebase = FALSE;
+    self->shift = end - position;
+  }
+  position += self->shift;
+  /* Symbl takes no file this long: a clock that jumped, not a gap. */
+  if (position - end > (gint64) samples (self, SYMBL_MAX_FILE_DURATION)) {
+    GST_WARNING_OBJECT (self, "time jumps %" GST_TIME_FORMAT " ahead: not "
+        "filled", GST_TIME_ARGS (time_of (self, position - end)));
+    self->shift -= position - end;
+    return GST_FLOW_OK;
+  }
+  if (position > end + tolerance)
+    return fill (self, position - end);
+  if (position + tolerance < end)
+    self->shift += end - position;
+  return GST_FLOW_OK;
+}
+
+/* Its own segment, from 0 at the first sample: what goes out is timed by
+ * position, whatever the time upstream did. */
+static void
+start (GstSymblSegmenter * self)
+{
+  GstSegment segment;
+
+  self->started = TRUE;
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (self->srcpad, gst_event_new_segment (&segment));
+}
+
 static GstFlowReturn
 gst_symbl_segmenter_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
 {
   GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (parent);
+  GstFlowReturn ret;
 
   if (!GST_AUDIO_INFO_IS_VALID (&self->info)) {
     gst_buffer_unref (buffer);
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  if (!self->started) {
-    self->started = TRUE;
-    self->first_pts = GST_BUFFER_PTS_IS_VALID (buffer) ?
-        GST_BUFFER_PTS (buffer) : 0;
+  if (!self->started)
+    start (self);
+  if ((ret = follow_time (self, buffer)) != GST_FLOW_OK) {
+    gst_buffer_unref (buffer);
+    return ret;
   }
   gst_adapter_push (self->pending, buffer);
   return process (self, FALSE);
@@ -229,12 +336,20 @@ gst_symbl_segmenter_sink_event (GstPad * pad, GstObject * parent,
       self->target = self->segment_start + samples (self,
           self->segment_duration);
       break;
+    case GST_EVENT_SEGMENT:
+      gst_event_copy_segment (event, &self->segment);
+      gst_event_unref (event);
+      return TRUE;
     case GST_EVENT_EOS:
       if (GST_AUDIO_INFO_IS_VALID (&self->info))
         process (self, TRUE);
       break;
     case GST_EVENT_FLUSH_STOP:
+      /* What comes after a flush continues the recording, in a segment
+       * sent again: the flush took it from downstream. */
       gst_adapter_clear (self->pending);
+      self->rebase = TRUE;
+      self->started = FALSE;
       break;
     default:
       break;
@@ -266,6 +381,12 @@ gst_symbl_segmenter_new (GstClockTime segment_duration,
 }
 
 void
+gst_symbl_segmenter_set_live (GstSymblSegmenter * self, gboolean live)
+{
+  g_atomic_int_set (&self->live, live);
+}
+
+void
 gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter * self)
 {
   self->wavenc_downstream = TRUE;
@@ -280,8 +401,10 @@ gst_symbl_segmenter_change_state (GstElement * element,
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_audio_info_init (&self->info);
     gst_adapter_clear (self->pending);
+    gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
     self->pending_start = self->segment_start = 0;
-    self->started = FALSE;
+    self->shift = 0;
+    self->started = self->timed = self->rebase = FALSE;
     self->fresh = TRUE;
   }
   return GST_ELEMENT_CLASS (gst_symbl_segmenter_parent_class)->change_state
@@ -331,4 +454,6 @@ gst_symbl_segmenter_init (GstSymblSegmenter * self)
 
   self->pending = gst_adapter_new ();
   gst_audio_info_init (&self->info);
+  gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
+  self->live = TRUE;
 }

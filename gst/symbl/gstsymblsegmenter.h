@@ -3,7 +3,8 @@
 
 /* GstSymblSegmenter: cuts raw S16 audio into segments of about a given
  * length, at the quietest 10 ms within a few seconds of each target, so
- * that no word is split. Used inside symblsink; not a public element.
+ * that no word is split, and fills gaps in time with silence. Used inside
+ * symblsink; not a public element.
  *
  * At each cut it has pushed everything before the cut; it then calls the
  * cut function, which ends the current segment downstream (an EOS into
@@ -23,11 +24,20 @@ G_DECLARE_FINAL_TYPE (GstSymblSegmenter, gst_symbl_segmenter, GST,
 typedef void (*GstSymblSegmenterCutFunc) (GstSymblSegmenter * segmenter,
     GstClockTime duration, gpointer user_data);
 
+/* Below this, a jump in time is jitter, not a gap. */
+#define GST_SYMBL_SEGMENTER_TOLERANCE (30 * GST_MSECOND)
+
 /* How far on each side of the target the quietest moment is looked for. */
 #define GST_SYMBL_SEGMENTER_SEARCH (2 * GST_SECOND)
 
 GstElement *gst_symbl_segmenter_new (GstClockTime segment_duration,
     GstSymblSegmenterCutFunc cut, gpointer user_data);
+
+/* Live (the default until told), the recording starts with the first
+ * buffer; not live, at the start of the stream, silence before it. Any
+ * thread, before the first buffer. */
+void gst_symbl_segmenter_set_live (GstSymblSegmenter * segmenter,
+    gboolean live);
 
 /* Each segment goes into a new wavenc: see push_first (). */
 void gst_symbl_segmenter_set_wavenc_downstream (GstSymblSegmenter * segmenter);

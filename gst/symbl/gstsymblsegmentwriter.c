@@ -266,7 +266,6 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
 {
   GstSymblSegmentWriter *self =
       g_object_new (GST_TYPE_SYMBL_SEGMENT_WRITER, "name", "segments", NULL);
-  g_autoptr (GstPad) target = NULL;
 
   gst_object_ref_sink (self);
   self->format = format;
@@ -280,14 +279,24 @@ gst_symbl_segment_writer_new (SymblAudioFormat format, guint channels,
     gst_symbl_segmenter_set_wavenc_downstream (GST_SYMBL_SEGMENTER
         (self->segmenter));
   gst_bin_add (GST_BIN (self), self->segmenter);
-  target = gst_element_get_static_pad (self->segmenter, "sink");
-  gst_element_add_pad (GST_ELEMENT (self), gst_ghost_pad_new ("sink", target));
 
   if (!start_segment (self, missing, error)) {
     gst_object_unref (self);
     return NULL;
   }
   return GST_ELEMENT (self);    /* not floating: the caller owns it */
+}
+
+GstPad *
+gst_symbl_segment_writer_get_input (GstSymblSegmentWriter * self)
+{
+  return gst_element_get_static_pad (self->segmenter, "sink");
+}
+
+void
+gst_symbl_segment_writer_set_live (GstSymblSegmentWriter * self, gboolean live)
+{
+  gst_symbl_segmenter_set_live (GST_SYMBL_SEGMENTER (self->segmenter), live);
 }
 
 void

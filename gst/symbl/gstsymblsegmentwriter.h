@@ -8,6 +8,10 @@
  *
  * raw audio -> segmenter -> encoder -> filesink (segment n's file)
  *
+ * The raw audio goes straight into the segmenter's pad (a ghost pad would
+ * cost a pad push for every buffer), with its gaps in time: the segmenter
+ * fills them.
+ *
  * At a cut the segment's encoder gets EOS (so that wavenc or flacenc
  * finish its header), and a new encoder and file take over, from the
  * streaming thread, before the next sample.
@@ -48,6 +52,13 @@ GstElement *gst_symbl_segment_writer_new (SymblAudioFormat format,
     guint channels, GstClockTime segment_duration, gboolean preroll,
     const gchar * spool_dir, const gchar * label, gchar ** missing,
     GError ** error);
+
+/* The pad that takes the raw audio, to unref. */
+GstPad *gst_symbl_segment_writer_get_input (GstSymblSegmentWriter * self);
+
+/* Whether the audio is live: see gst_symbl_segmenter_set_live(). */
+void gst_symbl_segment_writer_set_live (GstSymblSegmentWriter * self,
+    gboolean live);
 
 /* From the handling of the last symbl-segment-closed: the stream ends
  * otherwise (an error said why), and its EOS goes no further. */

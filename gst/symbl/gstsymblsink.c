@@ -244,24 +244,23 @@ static GstElement *
 build_segments (GstSymblSink * self, guint n_audio)
 {
   g_autofree gchar *spool_dir = NULL;
+  g_autoptr (GstPad) speech = NULL;
   GstElement *inputs;
 
   spool_dir = g_strdup (symbl_upload_get_spool_dir (self->segment_upload));
-  inputs = symbl_encoding_new_inputs (n_audio, &self->missing,
-      &self->encoder_error);
-  if (!inputs)
-    return NULL;
   self->writer = gst_symbl_segment_writer_new (self->format, n_audio,
       (self->segment_duration ? self->segment_duration :
           LONG_SEGMENT_SECONDS) * GST_SECOND,
       GST_STATE (self) < GST_STATE_PAUSED, spool_dir, GST_OBJECT_NAME (self),
       &self->missing, &self->encoder_error);
-  if (!self->writer) {
-    gst_object_unref (inputs);
+  if (!self->writer)
     return NULL;
-  }
   gst_bin_add (GST_BIN (self), self->writer);
   gst_object_unref (self->writer);      /* the bin holds it now */
+  speech = gst_symbl_segment_writer_get_input (GST_SYMBL_SEGMENT_WRITER
+      (self->writer));
+  inputs = symbl_encoding_new_inputs (n_audio, speech, &self->missing,
+      &self->encoder_error);
   return inputs;
 }
 
@@ -390,25 +389,6 @@ record_in_one_upload (GstSymblSink * self)
   gst_element_sync_state_with_parent (self->upload);
 }
 
-/* The inputs' speech straight into the writer's first element, rather
- * than through a ghost pad of each bin: two pad pushes fewer for every
- * buffer. The link crosses the bins, as a ghost pad's own does. */
-static gboolean
-link_to_writer (GstElement * inputs, GstElement * writer)
-{
-  g_autoptr (GstPad) out = gst_element_get_static_pad (inputs, "src");
-  g_autoptr (GstPad) in = gst_element_get_static_pad (writer, "sink");
-  g_autoptr (GstPad) from = gst_ghost_pad_get_target (GST_GHOST_PAD (out));
-  g_autoptr (GstPad) to = gst_ghost_pad_get_target (GST_GHOST_PAD (in));
-
-  if (!from || !to)
-    return FALSE;
-  gst_ghost_pad_set_target (GST_GHOST_PAD (out), NULL);
-  gst_ghost_pad_set_target (GST_GHOST_PAD (in), NULL);
-  return gst_pad_link_full (from, to, GST_PAD_LINK_CHECK_NOTHING) ==
-      GST_PAD_LINK_OK;
-}
-
 /* Puts the encoders for the inputs and format in front of the upload sink,
  * once the kind of every input is known. A missing element is not an error
  * yet: it is reported at READY, or when the last caps arrive. Lock held. */
@@ -459,8 +439,8 @@ rebuild_encoder (GstSymblSink * self)
   gst_bin_add (GST_BIN (self), encoder);
   gst_object_unref (encoder);   /* the bin holds it now */
   self->encoder = encoder;
-  if (self->writer ? !link_to_writer (encoder, self->writer) :
-      !gst_element_link_pads (encoder, "src", self->upload, "sink"))
+  if (!self->writer && !gst_element_link_pads (encoder, "src", self->upload,
+          "sink"))
     g_set_error (&self->encoder_error, GST_CORE_ERROR,
         GST_CORE_ERROR_NEGOTIATION, "Could not link the encoder");
   for (i = 0; i < self->n_inputs; i++) {
@@ -662,6 +642,9 @@ on_input_event (GstPad * pad, GstObject * parent, GstEvent * event)
   }
   wait_for_encoder (self, live);
   encoder = self->encoder ? gst_object_ref (self->encoder) : NULL;
+  if (self->writer)
+    gst_symbl_segment_writer_set_live (GST_SYMBL_SEGMENT_WRITER
+        (self->writer), live);
   g_mutex_unlock (&self->lock);
   end_preroll (self);
 

@@ -7,6 +7,7 @@
 #include <gst/audio/audio.h>
 #include <gst/pbutils/missing-plugins.h>
 
+#include "gstsymblsegmenter.h"
 #include "symblmedia.h"
 
 /* Speech needs little: these keep uploads small and encoding cheap. */
@@ -22,8 +23,6 @@
     "layer=3), AAC in ADTS, FLAC (audio/x-flac), Ogg (application/ogg), " \
     "M4A (audio/x-m4a), AMR, AC3, AIFF, WMA (video/x-ms-asf) and MP4 " \
     "(video/quicktime,variant=iso), the only one with video"
-/* Below this, a jump in time is jitter, not a gap (see configure_gap_filler). */
-#define GAP_TOLERANCE (30 * GST_MSECOND)
 
 GType
 symbl_audio_format_get_type (void)
@@ -111,6 +110,16 @@ link_pair (Builder * b, GstElement * from, GstElement * to)
   return FALSE;
 }
 
+/* Speech into what takes it, which may be in another bin (the inputs of
+ * a recording in segments feed the segment writer's first element): no
+ * hierarchy check, and the caps are the same on both sides. */
+static gboolean
+link_speech (GstPad * from, GstPad * to)
+{
+  return gst_pad_link_full (from, to, GST_PAD_LINK_CHECK_NOTHING) ==
+      GST_PAD_LINK_OK;
+}
+
 /* Makes @factories and links them in a row, into @elements. */
 static gboolean
 chain (Builder * b, const gchar * const *factories, GstElement ** elements)
@@ -143,16 +152,17 @@ set_gap_filler_live (GstElement * rate, gboolean live)
   g_object_set (rate, "skip-to-first", live, NULL);
 }
 
-/* audiorate fills a gap in time (buffers missing, timestamps that jump
- * ahead) with silence, so that speech after it stays where it was in time;
- * timestamps that jump back are pushed forward before it (see
- * keep_every_sample). Capture clocks and RTP jitter by a few ms: within
- * the tolerance a buffer is only re-timed, which inserts no click of
- * silence into speech, and the timeline never drifts by more than that. */
+/* Where no segmenter does it (MP4, encoding-profile), audiorate fills a
+ * gap in time (buffers missing, timestamps that jump ahead) with silence,
+ * so that speech after it stays where it was in time; timestamps that
+ * jump back are pushed forward before it (see keep_every_sample). Within
+ * the tolerance (capture clocks, RTP jitter) a buffer is only re-timed,
+ * which inserts no click of silence into speech. */
 static void
 configure_gap_filler (GstElement * rate)
 {
-  g_object_set (rate, "tolerance", (guint64) GAP_TOLERANCE, NULL);
+  g_object_set (rate, "tolerance", (guint64) GST_SYMBL_SEGMENTER_TOLERANCE,
+      NULL);
   set_gap_filler_live (rate, TRUE);
 }
 
@@ -162,7 +172,7 @@ typedef struct
   GstSegment segment;
   GstAudioInfo info;
   GstClockTime end;             /* where the last buffer ended, shifted */
-  GstClockTime shift;           /* how far later audio is pushed forward */
+  GstClockTimeDiff shift;       /* how far later audio is moved */
   GstPadChainFunction chain;    /* audiorate's own */
   GstPadEventFunction event;
 } Timeline;
@@ -202,7 +212,9 @@ timeline_follow_event (Timeline * line, GstEvent * event)
 
 /* A buffer that starts before the previous one ended, by more than
  * audiorate's tolerance, and every buffer after it, are pushed forward by
- * the difference. Only the timestamp changes (recordings play at rate 1,
+ * the difference; one that starts more than Symbl's longest file after
+ * it (a clock that jumped, as the segmenter sees it) is brought back to
+ * where it ended. Only the timestamp changes (recordings play at rate 1,
  * where a running time and a timestamp move alike): the buffer is made
  * writable, a copy of its metadata at most, only when it moves. */
 static GstBuffer *
@@ -219,8 +231,9 @@ timeline_place_buffer (Timeline * line, GstBuffer * buffer)
     return buffer;
   start += line->shift;
   if (GST_CLOCK_TIME_IS_VALID (line->end)
-      && start + GAP_TOLERANCE < line->end) {
-    line->shift += line->end - start;
+      && (start + GST_SYMBL_SEGMENTER_TOLERANCE < line->end
+          || start > line->end + SYMBL_MAX_FILE_DURATION)) {
+    line->shift += GST_CLOCK_DIFF (start, line->end);
     start = line->end;
   }
   if (line->shift) {
@@ -328,7 +341,7 @@ follow_caps (Conversion * conversion, GstGhostPad * input, GstCaps * caps)
     gst_ghost_pad_set_target (input, conversion->next);
   } else {
     gst_ghost_pad_set_target (input, conversion->convert);
-    gst_pad_link (conversion->converted, conversion->next);
+    link_speech (conversion->converted, conversion->next);
   }
   conversion->bypassed = fits;
   gst_pad_add_probe (conversion->next, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
@@ -472,7 +485,7 @@ add_speech_input (Builder * b, const gchar * pad_name,
               pad_name)))
     return FALSE;
   converted = gst_element_get_static_pad (filter, "src");
-  if (gst_pad_link (converted, next) != GST_PAD_LINK_OK) {
+  if (!link_speech (converted, next)) {
     g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
         "Could not link %s's conversion", pad_name);
     return FALSE;
@@ -568,18 +581,14 @@ add_interleave (Builder * b)
   return interleave;
 }
 
-/* The speech of @n_audio speakers, 16-bit (what every audio encoder here
- * takes, and the depth FLAC keeps): returns the element whose src pad
- * gives it, one channel per speaker. */
+/* Two speakers, each through its conversion into audiointerleave. */
 static GstElement *
-add_audio_inputs (Builder * b, guint n_audio)
+add_call_inputs (Builder * b)
 {
-  GstElement *interleave;
+  GstElement *interleave = add_interleave (b);
   guint i;
 
-  if (n_audio == 1)
-    return add_lone_speech_input (b, "S16LE");
-  if (!(interleave = add_interleave (b)))
+  if (!interleave)
     return NULL;
   for (i = 0; i < 2; i++) {
     g_autofree gchar *name = g_strdup_printf ("audio_%u", i);
@@ -595,6 +604,16 @@ add_audio_inputs (Builder * b, guint n_audio)
       return NULL;
   }
   return interleave;
+}
+
+/* The speech of @n_audio speakers, 16-bit (what every audio encoder here
+ * takes, and the depth FLAC keeps): returns the element whose src pad
+ * gives it, one channel per speaker. */
+static GstElement *
+add_audio_inputs (Builder * b, guint n_audio)
+{
+  return n_audio == 1 ? add_lone_speech_input (b, "S16LE") :
+      add_call_inputs (b);
 }
 
 /* The encoder of @format for @channels of speech: @first takes it raw,
@@ -995,14 +1014,24 @@ symbl_encoding_set_live (GstElement * encoder, gboolean live)
   g_value_unset (&item);
 }
 
+/* The speech, with gaps in time, into @speech, which fills them: one
+ * speaker's conversion, or the call's audiointerleave. */
 static gboolean
-build_inputs (Builder * b, guint n_audio)
+build_inputs (Builder * b, guint n_audio, GstPad * speech)
 {
-  GstElement *speech = add_audio_inputs (b, n_audio);
+  GstElement *interleave;
+  g_autoptr (GstPad) src = NULL;
 
-  if (speech)
-    expose (b, speech, "src", "src");
-  return speech != NULL;
+  if (n_audio == 1)
+    return add_speech_input (b, "audio_0", "S16LE", speech);
+  if (!(interleave = add_call_inputs (b)))
+    return FALSE;
+  src = gst_element_get_static_pad (interleave, "src");
+  if (link_speech (src, speech))
+    return TRUE;
+  g_set_error (b->error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+      "Could not link audiointerleave to the segments");
+  return FALSE;
 }
 
 static gboolean
@@ -1046,13 +1075,14 @@ symbl_encoding_new (const SymblEncodingPlan * plan, gchar ** missing,
 }
 
 GstElement *
-symbl_encoding_new_inputs (guint n_audio, gchar ** missing, GError ** error)
+symbl_encoding_new_inputs (guint n_audio, GstPad * speech, gchar ** missing,
+    GError ** error)
 {
   Builder b = { NULL, missing, error };
 
   g_return_val_if_fail (n_audio == 1 || n_audio == 2, NULL);
   b.bin = GST_BIN (gst_object_ref_sink (gst_bin_new ("inputs")));
-  return finish (&b, build_inputs (&b, n_audio));
+  return finish (&b, build_inputs (&b, n_audio, speech));
 }
 
 GstElement *

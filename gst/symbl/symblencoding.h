@@ -60,9 +60,10 @@ GstElement *symbl_encoding_new (const SymblEncodingPlan * plan,
     gchar ** missing, GError ** error);
 
 /* For recordings cut into segments: the speech inputs alone, "audio_0"
- * (and "audio_1") in, raw 16 kHz S16 out of "src"... */
-GstElement *symbl_encoding_new_inputs (guint n_audio, gchar ** missing,
-    GError ** error);
+ * (and "audio_1") in, raw 16 kHz S16 into @speech, a pad of another
+ * element that fills the gaps in time (the segmenter)... */
+GstElement *symbl_encoding_new_inputs (guint n_audio, GstPad * speech,
+    gchar ** missing, GError ** error);
 /* An input of symbl_encoding_new_inputs() fed straight from @outer, a
  * ghost pad of the element holding @inputs, rather than through @inputs'
  * own ghost pad: @outer then targets the conversion, or what follows it

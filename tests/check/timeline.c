@@ -10,6 +10,7 @@
 
 #define APPSRC "appsrc name=src format=time caps=audio/x-raw,format=S16LE," \
     "rate=16000,channels=1,layout=interleaved"
+#define LIVE_APPSRC APPSRC " is-live=true min-latency=0"
 
 static SymblTest t;
 
@@ -35,12 +36,13 @@ check_upload (GList * messages, GstClockTime tolerance)
   return decoded;
 }
 
-/* Runs "appsrc name=src ! symblsink @extra", with @push feeding it. */
+/* Runs "@appsrc ! symblsink @extra", with @push feeding it. */
 static GList *
-record_pushed (const gchar * extra, void (*push) (GstAppSrc * src))
+record_from (const gchar * appsrc, const gchar * extra,
+    void (*push) (GstAppSrc * src))
 {
   g_autofree gchar *props = symbl_test_sink_props (&t);
-  GstElement *pipeline = symbl_test_pipeline (APPSRC " ! symblsink %s %s",
+  GstElement *pipeline = symbl_test_pipeline ("%s ! symblsink %s %s", appsrc,
       props, extra);
   GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   GList *messages;
@@ -53,6 +55,12 @@ record_pushed (const gchar * extra, void (*push) (GstAppSrc * src))
   return messages;
 }
 
+static GList *
+record_pushed (const gchar * extra, void (*push) (GstAppSrc * src))
+{
+  return record_from (APPSRC, extra, push);
+}
+
 static void
 push_with_a_gap (GstAppSrc * src)
 {
@@ -60,7 +68,11 @@ push_with_a_gap (GstAppSrc * src)
   symbl_test_push_tone (src, 700, 5, 2);
 }
 
-static const gchar *gap_configs[] = { "", "segment-duration=60" };
+/* Gaps are filled by the segmenter (one file or many), or by audiorate
+ * where there is none (encoding-profile, here encodebin's wavenc). */
+static const gchar *gap_configs[] = { "", "segment-duration=60",
+  "encoding-profile=audio/x-wav:audio/x-raw,format=S16LE"
+};
 
 /* 0-2 s, nothing for 3 s, then 5-7 s: 7 s, with silence in the gap. */
 GST_START_TEST (test_a_gap_stays_a_gap)
@@ -72,6 +84,64 @@ GST_START_TEST (test_a_gap_stays_a_gap)
   symbl_test_expect_span (decoded, 0.05, 1.95, 300, "before the gap");
   symbl_test_expect_span (decoded, 2.05, 4.95, 0, "the gap");
   symbl_test_expect_span (decoded, 5.05, 6.95, 700, "after the gap");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+static void
+push_from_one_second (GstAppSrc * src)
+{
+  symbl_test_push_tone (src, 300, 1, 2);
+}
+
+/* Not live, the recording starts with the stream: a second of silence,
+ * then the tone. */
+GST_START_TEST (test_a_file_starts_at_its_start)
+{
+  GList *messages = record_pushed (gap_configs[__i__], push_from_one_second);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 3 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 0.95, 0, "before the first buffer");
+  symbl_test_expect_span (decoded, 1.05, 2.95, 300, "the tone");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* Live, it starts with the first sound, however late it comes. */
+GST_START_TEST (test_live_starts_with_the_first_sound)
+{
+  GList *messages = record_from (LIVE_APPSRC, gap_configs[__i__],
+      push_from_one_second);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 2 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 1.95, 300, "the tone");
+  symbl_test_messages_free (messages);
+}
+
+GST_END_TEST;
+
+/* A clock that jumps 5 hours, longer than Symbl takes a file: no gap to
+ * fill, and nothing is lost either. */
+static void
+push_across_a_clock_jump (GstAppSrc * src)
+{
+  symbl_test_push_tone (src, 300, 0, 1);
+  symbl_test_push_tone (src, 700, 5 * 3600, 1);
+}
+
+GST_START_TEST (test_a_clock_jump_is_no_gap)
+{
+  GList *messages = record_pushed (gap_configs[__i__],
+      push_across_a_clock_jump);
+  g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
+
+  fail_unless_equals_int (g_bytes_get_size (decoded), 2 * 32000);
+  symbl_test_expect_span (decoded, 0.05, 0.95, 300, "before the jump");
+  symbl_test_expect_span (decoded, 1.05, 1.95, 700, "after the jump");
   symbl_test_messages_free (messages);
 }
 
@@ -91,7 +161,8 @@ push_dropping_every_third (GstAppSrc * src)
 
 GST_START_TEST (test_lost_buffers_leave_silence_in_place)
 {
-  GList *messages = record_pushed ("", push_dropping_every_third);
+  GList *messages = record_pushed (gap_configs[__i__],
+      push_dropping_every_third);
   g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
   guint i;
 
@@ -109,22 +180,26 @@ GST_START_TEST (test_lost_buffers_leave_silence_in_place)
 GST_END_TEST;
 
 /* 0-2 s, then timestamps go back to 1.5 s for 2 s more: the later audio
- * is pushed forward, so that every sample is kept, in order. */
+ * is pushed forward, so that every sample is kept, in order. A gap after
+ * that is still a gap, as long as it was. */
 static void
 push_going_back (GstAppSrc * src)
 {
   symbl_test_push_tone (src, 300, 0, 2);
   symbl_test_push_tone (src, 700, 1.5, 2);
+  symbl_test_push_tone (src, 500, 4.5, 1);
 }
 
 GST_START_TEST (test_timestamps_going_back_stay_in_order)
 {
-  GList *messages = record_pushed ("", push_going_back);
+  GList *messages = record_pushed (gap_configs[__i__], push_going_back);
   g_autoptr (GBytes) decoded = check_upload (messages, GST_MSECOND);
 
-  fail_unless_equals_int (g_bytes_get_size (decoded), 4 * 32000);
+  fail_unless_equals_int (g_bytes_get_size (decoded), 6 * 32000);
   symbl_test_expect_span (decoded, 0.05, 1.95, 300, "before the jump");
   symbl_test_expect_span (decoded, 2.05, 3.95, 700, "after the jump");
+  symbl_test_expect_span (decoded, 4.05, 4.95, 0, "the gap");
+  symbl_test_expect_span (decoded, 5.05, 5.95, 500, "after the gap");
   symbl_test_messages_free (messages);
 }
 
@@ -238,8 +313,16 @@ timeline_suite (void)
   symbl_test_add_fixture (tc, &t);
   tcase_add_loop_test (tc, test_a_gap_stays_a_gap, 0,
       G_N_ELEMENTS (gap_configs));
-  tcase_add_test (tc, test_lost_buffers_leave_silence_in_place);
-  tcase_add_test (tc, test_timestamps_going_back_stay_in_order);
+  tcase_add_loop_test (tc, test_a_file_starts_at_its_start, 0,
+      G_N_ELEMENTS (gap_configs));
+  tcase_add_loop_test (tc, test_live_starts_with_the_first_sound, 0,
+      G_N_ELEMENTS (gap_configs));
+  tcase_add_loop_test (tc, test_a_clock_jump_is_no_gap, 0,
+      G_N_ELEMENTS (gap_configs));
+  tcase_add_loop_test (tc, test_lost_buffers_leave_silence_in_place, 0,
+      G_N_ELEMENTS (gap_configs));
+  tcase_add_loop_test (tc, test_timestamps_going_back_stay_in_order, 0,
+      G_N_ELEMENTS (gap_configs));
   tcase_add_test (tc, test_concat_keeps_every_sample);
   tcase_add_loop_test (tc, test_caps_change_mid_stream, 0,
       G_N_ELEMENTS (gap_configs));
