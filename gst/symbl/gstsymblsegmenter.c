@@ -34,6 +34,9 @@ struct _GstSymblSegmenter
   /* Streaming thread. Positions count samples from the first one. */
   GstAudioInfo info;
   GstSegment segment;           /* upstream's, for running times */
+  GstBuffer *piece;             /* received, copied in, not pending yet */
+  GstMapInfo piece_map;
+  gsize piece_fill;
   GstAdapter *pending;          /* received, not pushed yet */
   guint64 pending_start;        /* position of the adapter's first sample */
   guint64 segment_start;        /* where the current segment began */
@@ -201,12 +204,76 @@ process (GstSymblSegmenter * self, gboolean at_eos)
   return ret;
 }
 
+/* Small buffers (a live source sends 10 ms at a time) are copied into a
+ * piece of HOLD, which goes into the adapter once full, and go back to
+ * the source at once, as a plain encoder's do. Held for half a second
+ * instead, 50 buffers per stream, they left a live server's caches
+ * colder: more cycles for the same instructions (docs/performance.md,
+ * row 8). Buffers as large as a piece go in as they are. */
+static void
+drop_piece (GstSymblSegmenter * self)
+{
+  if (!self->piece)
+    return;
+  gst_buffer_unmap (self->piece, &self->piece_map);
+  gst_buffer_unref (self->piece);
+  self->piece = NULL;
+}
+
+/* What the piece holds, into the adapter. */
+static void
+flush_piece (GstSymblSegmenter * self)
+{
+  if (!self->piece)
+    return;
+  gst_buffer_unmap (self->piece, &self->piece_map);
+  gst_buffer_set_size (self->piece, self->piece_fill);
+  if (self->piece_fill)
+    gst_adapter_push (self->pending, self->piece);
+  else
+    gst_buffer_unref (self->piece);
+  self->piece = NULL;
+}
+
+static gsize
+piece_size (GstSymblSegmenter * self)
+{
+  return samples (self, HOLD) * GST_AUDIO_INFO_BPF (&self->info);
+}
+
+static void
+take (GstSymblSegmenter * self, GstBuffer * buffer)
+{
+  gsize size = gst_buffer_get_size (buffer), offset = 0, n;
+
+  if (size >= piece_size (self)) {
+    flush_piece (self);
+    gst_adapter_push (self->pending, buffer);
+    return;
+  }
+  while (offset < size) {
+    if (!self->piece) {
+      self->piece = gst_buffer_new_allocate (NULL, piece_size (self), NULL);
+      gst_buffer_map (self->piece, &self->piece_map, GST_MAP_WRITE);
+      self->piece_fill = 0;
+    }
+    n = gst_buffer_extract (buffer, offset, self->piece_map.data +
+        self->piece_fill, MIN (size - offset,
+            self->piece_map.size - self->piece_fill));
+    offset += n;
+    self->piece_fill += n;
+    if (self->piece_fill == self->piece_map.size)
+      flush_piece (self);
+  }
+  gst_buffer_unref (buffer);
+}
+
 /* Samples received so far, silence included: where the next one goes. */
 static guint64
 received (GstSymblSegmenter * self)
 {
-  return self->pending_start + gst_adapter_available (self->pending) /
-      GST_AUDIO_INFO_BPF (&self->info);
+  return self->pending_start + (gst_adapter_available (self->pending) +
+      (self->piece ? self->piece_fill : 0)) / GST_AUDIO_INFO_BPF (&self->info);
 }
 
 /* Where @buffer's time puts its first sample, in samples from position 0
@@ -241,6 +308,7 @@ fill (GstSymblSegmenter * self, guint64 n)
   gsize bpf = GST_AUDIO_INFO_BPF (&self->info);
   GstFlowReturn ret = GST_FLOW_OK;
 
+  flush_piece (self);
   while (n > 0 && ret == GST_FLOW_OK) {
     guint64 piece = MIN (n, samples (self, HOLD));
     GstBuffer *silence = gst_buffer_new_allocate (NULL, piece * bpf, NULL);
@@ -315,7 +383,7 @@ gst_symbl_segmenter_chain (GstPad * pad, GstObject * parent, GstBuffer * buffer)
     gst_buffer_unref (buffer);
     return ret;
   }
-  gst_adapter_push (self->pending, buffer);
+  take (self, buffer);
   return process (self, FALSE);
 }
 
@@ -328,6 +396,8 @@ gst_symbl_segmenter_sink_event (GstPad * pad, GstObject * parent,
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_CAPS:
+      if (GST_AUDIO_INFO_IS_VALID (&self->info))
+        flush_piece (self);
       gst_event_parse_caps (event, &caps);
       if (!gst_audio_info_from_caps (&self->info, caps)) {
         gst_event_unref (event);
@@ -341,12 +411,14 @@ gst_symbl_segmenter_sink_event (GstPad * pad, GstObject * parent,
       gst_event_unref (event);
       return TRUE;
     case GST_EVENT_EOS:
+      flush_piece (self);
       if (GST_AUDIO_INFO_IS_VALID (&self->info))
         process (self, TRUE);
       break;
     case GST_EVENT_FLUSH_STOP:
       /* What comes after a flush continues the recording, in a segment
        * sent again: the flush took it from downstream. */
+      drop_piece (self);
       gst_adapter_clear (self->pending);
       self->rebase = TRUE;
       self->started = FALSE;
@@ -360,12 +432,9 @@ gst_symbl_segmenter_sink_event (GstPad * pad, GstObject * parent,
 GstClockTime
 gst_symbl_segmenter_get_segment_position (GstSymblSegmenter * self)
 {
-  guint64 end = self->pending_start + gst_adapter_available (self->pending) /
-      MAX (GST_AUDIO_INFO_BPF (&self->info), 1);
-
   if (!GST_AUDIO_INFO_IS_VALID (&self->info))
     return 0;
-  return time_of (self, end - self->segment_start);
+  return time_of (self, received (self) - self->segment_start);
 }
 
 GstElement *
@@ -400,6 +469,7 @@ gst_symbl_segmenter_change_state (GstElement * element,
 
   if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
     gst_audio_info_init (&self->info);
+    drop_piece (self);
     gst_adapter_clear (self->pending);
     gst_segment_init (&self->segment, GST_FORMAT_UNDEFINED);
     self->pending_start = self->segment_start = 0;
@@ -416,6 +486,7 @@ gst_symbl_segmenter_finalize (GObject * object)
 {
   GstSymblSegmenter *self = GST_SYMBL_SEGMENTER (object);
 
+  drop_piece (self);
   g_object_unref (self->pending);
   G_OBJECT_CLASS (gst_symbl_segmenter_parent_class)->finalize (object);
 }
