@@ -154,6 +154,15 @@ quietest (GstSymblSegmenter * self, guint64 from, guint64 to)
   return best;
 }
 
+/* The first audio goes at once, not held: the first file sink prerolls
+ * with it, so that a pipeline that is not live reaches PAUSED with its
+ * first buffer, as with any sink. */
+static gboolean
+is_first (GstSymblSegmenter * self, guint64 available)
+{
+  return self->pending_start == 0 && available > 0;
+}
+
 /* Pushes what can go, cutting where a target's search window is complete.
  * At EOS everything goes. */
 static GstFlowReturn
@@ -179,7 +188,8 @@ process (GstSymblSegmenter * self, gboolean at_eos)
       guint64 before = self->segment_duration == 0 ? available :
           MIN (available, from - self->pending_start);
 
-      if (before < available || available >= samples (self, HOLD))
+      if (before < available || available >= samples (self, HOLD)
+          || is_first (self, available))
         ret = push (self, before);
       else
         return GST_FLOW_OK;
@@ -209,7 +219,8 @@ process (GstSymblSegmenter * self, gboolean at_eos)
  * the source at once, as a plain encoder's do. Held for half a second
  * instead, 50 buffers per stream, they left a live server's caches
  * colder: more cycles for the same instructions (docs/performance.md,
- * row 8). Buffers as large as a piece go in as they are. */
+ * row 8). Buffers as large as a piece, and the first, go in as they
+ * are. */
 static void
 drop_piece (GstSymblSegmenter * self)
 {
@@ -246,7 +257,7 @@ take (GstSymblSegmenter * self, GstBuffer * buffer)
 {
   gsize size = gst_buffer_get_size (buffer), offset = 0, n;
 
-  if (size >= piece_size (self)) {
+  if (size >= piece_size (self) || self->pending_start == 0) {
     flush_piece (self);
     gst_adapter_push (self->pending, buffer);
     return;
