@@ -297,9 +297,9 @@ conversion_unref (Conversion * conversion)
   g_atomic_rc_box_release_full (conversion, (GDestroyNotify) conversion_clear);
 }
 
-/* A new link sends the stream's segment again, the same: audiorate would
- * take it for a new one and fill the time from its start with silence.
- * Once, after a change of path. */
+/* A new link sends the stream's segment again, the same: audiorate (where
+ * it fills gaps) would take it for a new one and fill the time from its
+ * start with silence. Once, after a change of path. */
 static GstPadProbeReturn
 skip_segment_again (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
