@@ -6,8 +6,8 @@
 # records STREAMS live streams of MS ms buffers for SECONDS s in one
 # process (symbl-bench live), alternating over ROUNDS rounds; the figure is
 # the process's CPU time once every stream is past its first second, and
-# the ratio of the medians. {w} in a sink is a scratch directory. Run
-# bench/run.sh --smoke first: it builds build-bench/.
+# the ratio of the medians. {w} in a sink is a scratch directory. It
+# builds build-bench/ (or $BUILD_DIR) first.
 #   bench/live-ab.sh "identity ! wavenc ! filesink location={w}/a-{i}.wav" \
 #     "wavenc ! filesink location={w}/b-{i}.wav"       about 2 minutes
 set -eu

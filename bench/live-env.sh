@@ -2,9 +2,11 @@
 # Copyright (C) 2026 gst-symbl developers <gst-symbl@example.org>
 #
 # Sourced by bench/live-*.sh, with $build (a build directory) set: that
-# build's local server, bodies discarded (tools/local-server.sh: $work,
-# $port), and GStreamer pointed at that build's plugin.
+# build brought up to date (bench/compile.sh), its local server, bodies
+# discarded (tools/local-server.sh: $work, $port), and GStreamer pointed at
+# its plugin.
 # shellcheck shell=sh disable=SC2154
+. bench/compile.sh >/dev/null
 LOCAL_SERVER_BUILD=$build LOCAL_SERVER_ARGS=--discard-bodies \
   . tools/local-server.sh
 export GST_PLUGIN_PATH="$build/gst/symbl" \

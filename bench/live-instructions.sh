@@ -7,7 +7,7 @@
 # take per second of audio, symblsink against the bare pipeline, for each
 # of row 8's variants. Each is run for 2 and for 6 s of audio and the
 # difference taken, so that start-up (plugin loading, spool files) cancels
-# out. Run bench/run.sh --smoke first: it builds build-bench/.
+# out. It builds build-bench/ (or $BUILD_DIR) first.
 #   bench/live-instructions.sh      about 5 minutes
 set -eu
 cd "$(dirname "$0")/.."

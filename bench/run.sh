@@ -38,12 +38,6 @@ if missing; then
 fi
 
 build=${BUILD_DIR:-build-bench}
-# A release build: the figures are about what users run.
-[ -f "$build/build.ninja" ] || meson setup "$build" --buildtype=release
-meson compile -C "$build"
-mkdir -p "$build/bench"
-# shellcheck disable=SC2046
-cc -O2 -Wall -o "$build/bench/symbl-bench" bench/symbl-bench.c \
-  $(pkg-config --cflags --libs gstreamer-1.0)
+. bench/compile.sh
 
 exec /usr/bin/python3 bench/bench.py --build "$build" "$@"
